@@ -1,0 +1,237 @@
+"""The Partnership: validated tables, problems and rejected rows of one data package."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from partner_analytics.data.readers import FILE_COL, ROW_COL, RawPackage, RawTable, read_package
+from partner_analytics.data.schemas import TABLE_ORDER, TABLES
+from partner_analytics.data.validate import (
+    PROBLEM_COLUMNS,
+    REJECTED_COLUMNS,
+    empty_table,
+    validate_package,
+)
+from partner_analytics.errors import MissingTableError, ValidationError
+
+__all__ = ["Partnership", "load_partnership", "TABLE_NAMES"]
+
+TABLE_NAMES = tuple(TABLE_ORDER)
+PROVENANCE = (FILE_COL, ROW_COL)
+
+
+def _framework_defaults():
+    from partner_analytics import frameworks
+
+    return frameworks.mutuality_factors(), frameworks.readiness_checklist()
+
+
+@dataclass
+class Partnership:
+    """A loaded partnership data package.
+
+    Every table of the contract is an attribute (``p.partners``, ``p.stakeholder_ratings``,
+    ...): a pandas DataFrame with the contract's columns and types, then any extra columns,
+    then ``_file`` and ``_row`` (where each row came from). A table the package does not have
+    is an empty frame with the right columns. ``problems`` lists every problem found
+    (severity, table, file, row, column, value, message); ``rejected`` holds the rows dropped
+    with ``drop_invalid=True`` and their reasons.
+    """
+
+    tables: dict[str, pd.DataFrame]
+    problems: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PROBLEM_COLUMNS))
+    rejected: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REJECTED_COLUMNS))
+    source: str = ""
+    name: str = ""
+    present: frozenset[str] = frozenset()
+    files: tuple[Path, ...] = ()
+    ledger: pd.DataFrame | None = None  # the import ledger when loaded from a store
+    instrument: str = "package"  # "package" or "mutuality (packaged default)"
+
+    def __getattr__(self, item: str) -> pd.DataFrame:
+        tables = self.__dict__.get("tables")
+        if tables is not None and item in tables:
+            return tables[item]
+        raise AttributeError(f"Partnership has no table or attribute {item!r}")
+
+    def __dir__(self):
+        return [*super().__dir__(), *self.tables]
+
+    def has(self, table: str) -> bool:
+        """True when the package has the table with at least one row."""
+        return table in self.tables and len(self.tables[table]) > 0
+
+    def require(self, *tables: str, by: str = "this analysis") -> None:
+        """Raise :class:`MissingTableError` naming the first missing (or empty) table."""
+        for t in tables:
+            if not self.has(t):
+                have = ", ".join(n for n in TABLE_NAMES if self.has(n)) or "no tables"
+                raise MissingTableError(
+                    f"{by} needs table '{t}', which the package "
+                    f"{'has without rows' if t in self.present else 'does not have'}; "
+                    f"the package has: {have}"
+                )
+
+    def table(self, name: str, *, provenance: bool = False) -> pd.DataFrame:
+        """A table, without the ``_file``/``_row`` columns unless asked."""
+        frame = self.tables[name]
+        return frame if provenance else frame.drop(columns=list(PROVENANCE))
+
+    @property
+    def errors(self) -> pd.DataFrame:
+        return self.problems[self.problems["severity"] == "error"]
+
+    @property
+    def warnings(self) -> pd.DataFrame:
+        return self.problems[self.problems["severity"] == "warning"]
+
+    def file_hashes(self) -> pd.DataFrame:
+        """sha256 of every input file (provenance for reports)."""
+        rows = []
+        for f in self.files:
+            if Path(f).is_file():
+                rows.append({"file": str(f), "sha256": sha256_file(f), "bytes": Path(f).stat().st_size})
+        return pd.DataFrame(rows, columns=["file", "sha256", "bytes"])
+
+    def summary(self) -> pd.DataFrame:
+        """Tables and row counts."""
+        return pd.DataFrame(
+            [{"table": n, "rows": len(self.tables[n]), "given": n in self.present} for n in TABLE_NAMES]
+        )
+
+    def __repr__(self) -> str:
+        given = ", ".join(f"{n}={len(self.tables[n])}" for n in TABLE_NAMES if self.has(n))
+        return f"<Partnership {self.name!r}: {given}; {len(self.problems)} problem(s)>"
+
+    @classmethod
+    def from_frames(
+        cls,
+        *,
+        drop_invalid: bool = False,
+        today: date | None = None,
+        name: str = "partnership",
+        **frames: pd.DataFrame,
+    ) -> Partnership:
+        """Validate tables given as DataFrames (cells may be typed or text), like a package."""
+        tables = {}
+        for table, frame in frames.items():
+            if frame is None:
+                continue
+            f = frame.copy()
+            f.columns = [str(c).strip().lower() for c in f.columns]
+            f = f.astype("object").map(_to_text)
+            f[FILE_COL] = f"<{table}>"
+            f[ROW_COL] = range(2, len(f) + 2)
+            tables[table] = RawTable(table, f.reset_index(drop=True), [f"<{table}>"])
+        raw = RawPackage(source=name, kind="frames", tables=tables, problems=[])
+        return _build(raw, drop_invalid=drop_invalid, today=today, name=name)
+
+
+def _to_text(v):
+    if v is None:
+        return pd.NA
+    if isinstance(v, float) and pd.isna(v):
+        return pd.NA
+    if v is pd.NA or v is pd.NaT:
+        return pd.NA
+    if isinstance(v, pd.Timestamp) or hasattr(v, "isoformat"):
+        ts = pd.Timestamp(v)
+        return ts.strftime("%Y-%m-%d") if ts == ts.normalize() else ts.isoformat()
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def default_factors_table(factors: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The packaged mutuality factor set, shaped as a validated ``factors`` table."""
+    if factors is None:
+        factors = _framework_defaults()[0]
+    f = factors.copy()
+    f[FILE_COL] = "(packaged mutuality factor set)"
+    f[ROW_COL] = pd.array(range(2, len(f) + 2), dtype="Int64")
+    return pd.concat([empty_table(TABLES["factors"]), f], ignore_index=True)
+
+
+def sha256_file(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _package_name(raw: RawPackage) -> str:
+    src = Path(raw.source)
+    meta = src / "package.yml" if src.is_dir() else None
+    if meta is not None and meta.is_file():
+        import yaml
+
+        try:
+            data = yaml.safe_load(meta.read_text(encoding="utf-8")) or {}
+            if isinstance(data, dict) and data.get("name"):
+                return str(data["name"])
+        except (yaml.YAMLError, UnicodeDecodeError):
+            pass
+    return src.stem.replace("_", " ").replace("-", " ").strip() or "partnership"
+
+
+def _build(raw: RawPackage, *, drop_invalid: bool, today, name: str | None = None) -> Partnership:
+    factors, checklist = _framework_defaults()
+    v = validate_package(
+        raw, drop_invalid=drop_invalid, today=today, default_factors=factors, checklist=checklist
+    )
+    if (v.problems["severity"] == "error").any() and (
+        not drop_invalid or not len(v.tables["partners"])
+    ):
+        raise ValidationError(v.problems, raw.source)
+    tables = v.tables
+    instrument = "package"
+    if not len(tables["factors"]):
+        instrument = "mutuality (packaged default)"
+        tables["factors"] = default_factors_table(factors)
+    return Partnership(
+        tables=tables,
+        problems=v.problems,
+        rejected=v.rejected,
+        source=raw.source,
+        name=name or _package_name(raw),
+        present=frozenset(v.present),
+        files=tuple(raw.files),
+        instrument=instrument,
+    )
+
+
+def load_partnership(
+    path: str | Path, drop_invalid: bool = False, *, today: date | None = None
+) -> Partnership:
+    """Load and validate a partnership data package.
+
+    Parameters
+    ----------
+    path
+        A package folder (one file, or one folder of files, per table; CSV, XLSX or Parquet),
+        one ``.xlsx`` workbook with a sheet per table, or a ``.duckdb`` store made by
+        ``partner-analytics import``.
+    drop_invalid
+        With False (default) a package with errors raises :class:`ValidationError`, whose
+        ``.problems`` lists every problem. With True the bad rows are dropped and kept, with
+        their reasons, in ``p.rejected``.
+    today
+        The day against which dates are checked for lying in the future (warnings only).
+
+    Returns
+    -------
+    Partnership
+    """
+    path = Path(path)
+    if path.is_file() and path.suffix.lower() in (".duckdb", ".db", ".ddb"):
+        from partner_analytics.data.store import load_store
+
+        return load_store(path)
+    raw = read_package(path, set(TABLE_NAMES))
+    return _build(raw, drop_invalid=drop_invalid, today=today)

@@ -1,0 +1,102 @@
+"""One look for every figure, dashboard and report: colours of sectors, statuses, bands.
+
+Every figure builder takes its colours from here, so a sector or a status has the same
+colour on every page.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "SECTOR_COLORS",
+    "SECTOR_LABELS",
+    "STATUS_COLORS",
+    "STATUS_LABELS",
+    "BAND_COLORS",
+    "QUADRANT_LABELS",
+    "QUADRANT_COLORS",
+    "STANCE_COLORS",
+    "SALIENCE_LABELS",
+    "FONT",
+    "TEMPLATE",
+    "SUPPRESSED_TEXT",
+    "base_layout",
+]
+
+SUPPRESSED_TEXT = "n < 3"
+
+SECTOR_COLORS = {
+    "public": "#1f5fa8",
+    "private": "#d9822b",
+    "civil_society": "#2e9e5b",
+    "academic": "#8a4fbf",
+    "funder": "#c23b5a",
+    "other": "#7a7a7a",
+}
+SECTOR_LABELS = {
+    "public": "Public",
+    "private": "Private",
+    "civil_society": "Civil society",
+    "academic": "Academic",
+    "funder": "Funder",
+    "other": "Other",
+}
+
+# indicator statuses (Open SDG progress measure) and their plain-language labels
+STATUS_COLORS = {
+    "target_achieved": "#1b7837",
+    "substantial_progress": "#5aae61",
+    "moderate_progress": "#f1c232",
+    "limited_progress": "#e08214",
+    "deterioration": "#c0392b",
+    "not_available": "#9e9e9e",
+}
+STATUS_LABELS = {
+    "target_achieved": "Target achieved",
+    "substantial_progress": "On track",
+    "moderate_progress": "Moderate progress",
+    "limited_progress": "Limited progress",
+    "deterioration": "Deteriorating",
+    "not_available": "Not enough data",
+}
+
+# collaboration-health bands
+BAND_COLORS = {"strength": "#2e9e5b", "borderline": "#f1c232", "concern": "#c0392b"}
+
+QUADRANT_LABELS = {
+    "manage_closely": "Manage closely",
+    "keep_satisfied": "Keep satisfied",
+    "keep_informed": "Keep informed",
+    "monitor": "Monitor",
+}
+QUADRANT_COLORS = {
+    "manage_closely": "rgba(192, 57, 43, 0.10)",
+    "keep_satisfied": "rgba(241, 194, 50, 0.14)",
+    "keep_informed": "rgba(31, 95, 168, 0.10)",
+    "monitor": "rgba(158, 158, 158, 0.10)",
+}
+STANCE_COLORS = {"supportive": "#2e9e5b", "neutral": "#9e9e9e", "resistant": "#c0392b"}
+SALIENCE_LABELS = {
+    "definitive": "Definitive (power, legitimacy, urgency)",
+    "dominant": "Dominant (power, legitimacy)",
+    "dangerous": "Dangerous (power, urgency)",
+    "dependent": "Dependent (legitimacy, urgency)",
+    "dormant": "Dormant (power only)",
+    "discretionary": "Discretionary (legitimacy only)",
+    "demanding": "Demanding (urgency only)",
+    "non_stakeholder": "No attribute held",
+}
+
+FONT = dict(family="Segoe UI, Helvetica, Arial, sans-serif", size=15, color="#222")
+TEMPLATE = "plotly_white"
+
+
+def base_layout(title: str, **extra) -> dict:
+    """Layout shared by every figure: plain title, large font for a projector."""
+    layout = dict(
+        title=dict(text=title, x=0.01, xanchor="left", font=dict(size=20)),
+        template=TEMPLATE,
+        font=FONT,
+        margin=dict(l=60, r=30, t=70, b=50),
+    )
+    layout.update(extra)
+    return layout
