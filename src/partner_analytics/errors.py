@@ -34,15 +34,19 @@ class ValidationError(PartnerAnalyticsError, ValueError):
         head = f"{len(errors)} error(s){where}; the package was not loaded"
         lines = []
         for rec in errors.head(10).itertuples(index=False):
-            loc = rec.file or rec.table
+            loc = next((str(v) for v in (rec.file, rec.table) if _given(v)), "package")
             if pd.notna(rec.row):
                 loc += f", row {int(rec.row)}"
-            if rec.column:
+            if _given(rec.column):
                 loc += f", column {rec.column}"
             lines.append(f"  {loc}: {rec.message}")
         if len(errors) > 10:
             lines.append(f"  ... and {len(errors) - 10} more (see .problems)")
         super().__init__("\n".join([head, *lines]))
+
+
+def _given(v: object) -> bool:
+    return isinstance(v, str) and v != "" and v != "nan"
 
 
 class MissingTableError(PartnerAnalyticsError, KeyError):

@@ -28,6 +28,7 @@ LEDGER = "_ledger"
 REJECTED = "_rejected"
 PROBLEMS = "_problems"
 META = "_meta"
+ORIGIN = "_origin"  # marks, during an import, rows already stored from rows of new files
 LEDGER_COLUMNS = [
     "import_id",
     "file",
@@ -237,6 +238,11 @@ def import_package(package: str | Path, store: str | Path, *, today=None) -> Imp
                         name, rt.frame[keep].reset_index(drop=True), files, rt.decimal_comma
                     )
         stored = read_store_raw(store, set(SPECS), con) if any(t in have for t in TABLE_ORDER) else None
+        if stored is not None:
+            for rt in stored.tables.values():
+                rt.frame[ORIGIN] = "stored"
+        for rt in fresh.values():
+            rt.frame[ORIGIN] = "new"
         combined: dict[str, RawTable] = {}
         n_stored: dict[str, int] = {}
         for name in TABLE_ORDER:
@@ -265,7 +271,7 @@ def import_package(package: str | Path, store: str | Path, *, today=None) -> Imp
             k = n_stored.get(name, 0)
             if not k or name not in fresh:
                 continue
-            data_cols = [c for c in rt.frame.columns if c not in (FILE_COL, ROW_COL)]
+            data_cols = [c for c in rt.frame.columns if not str(c).startswith("_")]
             old = rt.frame.iloc[:k][data_cols].fillna("\x00").astype("str")
             newf = rt.frame.iloc[k:][data_cols].fillna("\x00").astype("str")
             seen = set(map(tuple, old.to_numpy()))
@@ -294,9 +300,9 @@ def import_package(package: str | Path, store: str | Path, *, today=None) -> Imp
                 if name not in fresh:
                     continue
                 t = p.tables[name]
-                newrows = t[t[FILE_COL].map(file_key).isin(new_files)] if len(t) else t
                 if name == "factors" and p.instrument != "package":
                     continue
+                newrows = t[t[ORIGIN] == "new"].drop(columns=[ORIGIN])
                 _append(con, name, newrows, import_id)
             rej = p.rejected
             rej_new = (
@@ -318,9 +324,12 @@ def import_package(package: str | Path, store: str | Path, *, today=None) -> Imp
                 accepted = rejected = 0
                 for name in TABLE_ORDER:
                     t = p.tables[name]
-                    if len(t) and name in fresh and d in set(t[FILE_COL].map(file_key)):
+                    if not len(t) or name not in fresh:
+                        continue
+                    mine = (t[ORIGIN] == "new") & (t[FILE_COL].map(file_key) == d)
+                    if mine.any() or d in fresh[name].files:
                         table = name
-                        accepted += int((t[FILE_COL].map(file_key) == d).sum())
+                        accepted += int(mine.sum())
                 if len(rej_new):
                     m = rej_new["file"].astype("str").map(file_key) == d
                     rejected = int(m.sum())

@@ -152,10 +152,12 @@ def _coerce(spec: TableSpec, col: Col, raw: pd.Series, frame, comma: set[str], o
     values = values.where(np.isfinite(values))
     bad = given & values.isna()
     if col.kind == "likert" and col.labels:
-        words = sorted(col.labels, key=col.labels.get)
+        first = {}
+        for word, number in col.labels.items():
+            first.setdefault(number, word)  # the first spelling of each value is the canonical one
         expect = (
             f"expected a number {col.lo:g}..{col.hi:g} or one of the labels "
-            + ", ".join(f"'{w.capitalize()}'" for w in dict.fromkeys(words))
+            + ", ".join(f"'{first[k].capitalize()}'" for k in sorted(first))
         )
         msg = lambda v: f"'{v}' is not a number nor a known label: {expect}"  # noqa: E731
     elif col.kind == "integer":
@@ -287,7 +289,9 @@ def validate_package(
         rt = raw.tables[name]
         frame = rt.frame.reset_index(drop=True)
         raw_frames[name] = frame
-        data_cols = [c for c in frame.columns if c not in (FILE_COL, ROW_COL)]
+        # columns starting with "_" are provenance (_file, _row, _origin), never data
+        data_cols = [c for c in frame.columns if not str(c).startswith("_")]
+        carried = [c for c in frame.columns if str(c).startswith("_") and c not in (FILE_COL, ROW_COL)]
         first_file = rt.files[0] if rt.files else None
         dups = sorted({c for c in data_cols if data_cols.count(c) > 1})
         for d in dups:
@@ -324,8 +328,10 @@ def validate_package(
         t = pd.DataFrame(result, index=frame.index)
         t[FILE_COL] = frame[FILE_COL].astype("str")
         t[ROW_COL] = frame[ROW_COL].astype("Int64")
+        for c in carried:
+            t[c] = frame[c]
         if spec.open_columns and len(t):
-            key = [c for c in t.columns if c not in ("value", FILE_COL, ROW_COL)]
+            key = [c for c in t.columns if c != "value" and not str(c).startswith("_")]
             spec = TableSpec(spec.name, spec.columns, tuple(key), spec.foreign, spec.one_of)
         _run_pandera(spec, t, frame, out)
         typed[name] = t
@@ -478,6 +484,7 @@ def validate_package(
         spec = TABLES[name]
         if name in unusable:
             frame = raw_frames[name]
+            frame = frame.loc[:, ~frame.columns.duplicated()]
             for rec in frame.to_dict("records"):
                 rejected.append(_rejected(name, rec, [unusable[name]]))
             tables[name] = empty_table(spec)
@@ -496,7 +503,8 @@ def validate_package(
         if name in ("stakeholder_ratings", "assessments", "relationships"):
             t.insert(len(spec.columns), "wave_end", periods_end(t["wave"]))
         # extra columns after the contract's, then provenance
-        order = [c for c in t.columns if c not in (FILE_COL, ROW_COL)] + [FILE_COL, ROW_COL]
+        order = [c for c in t.columns if not str(c).startswith("_")] + [FILE_COL, ROW_COL]
+        order += [c for c in t.columns if str(c).startswith("_") and c not in order]
         tables[name] = t[order]
     rej = pd.DataFrame(rejected, columns=REJECTED_COLUMNS)
     rej["row"] = rej["row"].astype("Int64")
@@ -507,7 +515,7 @@ def _rejected(table: str, rec: dict, reasons: list[str]) -> dict:
     values = {
         k: (None if (v is None or (not isinstance(v, str) and pd.isna(v))) else str(v))
         for k, v in rec.items()
-        if k not in (FILE_COL, ROW_COL)
+        if not str(k).startswith("_")
     }
     row = rec.get(ROW_COL)
     return {

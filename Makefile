@@ -1,0 +1,30 @@
+# One entry point per chore. `make help` lists them.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: help setup report test test-fast lint benchmarks sample dashboards
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+setup: $(STAMP)  ## create .venv and install the package with everything the tests need
+
+report: setup  ## the main job on the sample partnership
+	$(BIN)/partner-analytics summary data/sample
+
+test: setup  ## every test: unit, real data, notebooks (nbval), browser
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile tests
+
+lint: setup  ## ruff
+	$(BIN)/ruff check src tests
+
+sample: setup  ## regenerate data/sample (deterministic)
+	$(BIN)/partner-analytics sample data/sample --seed 0
