@@ -1,0 +1,816 @@
+"""Collaboration health: factor scores, the health index, perception gaps, reliability.
+
+Any instrument given as a ``factors`` table (optionally with an ``items`` table) is scored
+the same way; without one, the packaged mutuality factor set (601..616) is used. The
+definitions are those of methods.md section 3:
+
+- a respondent's factor score is the answer to the factor, or, with an ``items`` table,
+  the mean of the respondent's answers to the factor's items (reverse items flipped to
+  ``6 - score`` first);
+- the factor mean is the mean over respondents; a factor mean over fewer than ``min_n``
+  respondents is kept with ``suppressed = True`` (shown as "n < 3", never as a number);
+- band: mean >= 4.0 ``strength``, 3.0 <= mean < 4.0 ``borderline``, mean < 3.0 ``concern``;
+- index = sum(weight * (mean - 1) / 4) / sum(weight) * 100 over the factors that are not
+  suppressed;
+- perception gap = max - min of the group means over groups with >= ``min_n``
+  respondents; gaps >= 1.0 are flagged;
+- 95 % percentile-bootstrap intervals (respondents resampled, 2000 resamples, fixed seed);
+- change against the previous wave with the Wilcoxon signed-rank test on respondents
+  present in both waves when there are >= 5 of them, else the Mann-Whitney U test.
+
+Respondent ids never appear in any output.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from partner_analytics.analysis._bootstrap import (
+    cell_rng,
+    mean_interval,
+    percentile_interval,
+    resampled_column_means,
+)
+from partner_analytics.data.periods import normalize_period
+from partner_analytics.errors import AnalysisInputError
+
+__all__ = [
+    "FACTOR_BAND_LIMITS",
+    "INDEX_BAND_LIMITS",
+    "factor_comments",
+    "factor_reliability",
+    "factor_scores",
+    "health_index",
+    "item_missingness",
+    "perception_gaps",
+]
+
+#: Lower limits of the ``borderline`` and ``strength`` bands of a factor mean (1..5 scale).
+FACTOR_BAND_LIMITS = (3.0, 4.0)
+#: The same limits on the 0..100 index scale: 100 * (limit - 1) / 4.
+INDEX_BAND_LIMITS = tuple(100.0 * (x - 1.0) / 4.0 for x in FACTOR_BAND_LIMITS)
+
+# Means are compared with the band limits and the gap threshold after rounding away
+# floating-point noise (a mean of item means can come out as 3.9999999999999996).
+_EPS = 1e-9
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _check_common(
+    min_n: int, confidence: float | None = None, n_boot: int | None = None, seed: object = 0
+) -> None:
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise AnalysisInputError(f"seed must be a whole number, got {seed!r}")
+    if isinstance(min_n, bool) or not isinstance(min_n, (int, np.integer)) or min_n < 1:
+        raise AnalysisInputError(f"min_n must be a whole number >= 1, got {min_n!r}")
+    if confidence is not None and not (0.0 < float(confidence) < 1.0):
+        raise AnalysisInputError(f"confidence must lie between 0 and 1, got {confidence!r}")
+    if n_boot is not None and (
+        isinstance(n_boot, bool) or not isinstance(n_boot, (int, np.integer)) or n_boot < 1
+    ):
+        raise AnalysisInputError(f"n_boot must be a whole number >= 1, got {n_boot!r}")
+
+
+def _instrument(p) -> pd.DataFrame:
+    """factor_code, factor, group, weight and the instrument's order of the factors."""
+    f = p.factors[["factor_code", "factor", "group", "weight"]].reset_index(drop=True)
+    return f.assign(_order=np.arange(len(f)))
+
+
+def _item_rows(p) -> pd.DataFrame:
+    """One row per answer: wave, wave_end, respondent_id, partner_id, factor_code, item,
+    item_code, score (reverse items flipped), comment."""
+    a = p.assessments[
+        [
+            "wave",
+            "wave_end",
+            "respondent_id",
+            "partner_id",
+            "factor_code",
+            "item_code",
+            "score",
+            "comment",
+        ]
+    ].reset_index(drop=True)
+    has_item = a["item_code"].notna()
+    if has_item.any():
+        items = p.items[["item_code", "factor_code", "reverse"]].rename(
+            columns={"factor_code": "_item_factor", "reverse": "_reverse"}
+        )
+        a = a.merge(items, on="item_code", how="left")
+        unknown = has_item & a["_item_factor"].isna()
+        if unknown.any():
+            codes = ", ".join(sorted(a.loc[unknown, "item_code"].unique()))
+            raise AnalysisInputError(
+                f"assessments refer to item_code(s) {codes} that the items table does not have"
+            )
+        reverse = has_item & a["_reverse"].fillna(False).astype(bool)
+        a["factor_code"] = a["factor_code"].where(~has_item, a["_item_factor"])
+        a["score"] = a["score"].where(~reverse, 6.0 - a["score"])
+        a = a.drop(columns=["_item_factor", "_reverse"])
+    # the key of an answer within its factor: the item, or the factor itself (single item)
+    a["item"] = a["item_code"].fillna(a["factor_code"])
+    known = set(p.factors["factor_code"])
+    bad = ~a["factor_code"].isin(known)
+    if bad.any():
+        codes = ", ".join(sorted(a.loc[bad, "factor_code"].dropna().unique()))
+        raise AnalysisInputError(
+            f"assessments refer to factor_code(s) {codes} not in the instrument"
+        )
+    return a
+
+
+def _respondent_scores(p) -> pd.DataFrame:
+    """One row per wave, respondent and factor: the respondent's factor score."""
+    a = _item_rows(p)
+    return (
+        a.groupby(["wave", "respondent_id", "factor_code"], observed=True, sort=False)
+        .agg(
+            wave_end=("wave_end", "first"),
+            partner_id=("partner_id", "first"),
+            score=("score", "mean"),
+            n_items=("score", "size"),
+        )
+        .reset_index()
+    )
+
+
+def _waves(frame: pd.DataFrame) -> pd.DataFrame:
+    """The waves in order (by last day, then label) with the previous wave of each."""
+    w = (
+        frame[["wave", "wave_end"]]
+        .drop_duplicates("wave")
+        .sort_values(["wave_end", "wave"], kind="stable")
+        .reset_index(drop=True)
+    )
+    w["previous_wave"] = w["wave"].shift(1)
+    return w
+
+
+def _band(mean: pd.Series) -> pd.Series:
+    m = mean.round(9)
+    band = np.select(
+        [m >= FACTOR_BAND_LIMITS[1], m >= FACTOR_BAND_LIMITS[0], m < FACTOR_BAND_LIMITS[0]],
+        ["strength", "borderline", "concern"],
+        default="",
+    )
+    return pd.Series(band, index=mean.index, dtype="str").replace("", pd.NA)
+
+
+def _index_band(index: pd.Series) -> pd.Series:
+    m = index.round(7)
+    band = np.select(
+        [m >= INDEX_BAND_LIMITS[1], m >= INDEX_BAND_LIMITS[0], m < INDEX_BAND_LIMITS[0]],
+        ["strength", "borderline", "concern"],
+        default="",
+    )
+    return pd.Series(band, index=index.index, dtype="str").replace("", pd.NA)
+
+
+def _factor_table(resp: pd.DataFrame, factors: pd.DataFrame, waves: pd.DataFrame, min_n: int):
+    """Every wave x factor answered in some wave: mean, sd, n_respondents, suppressed."""
+    factors = factors[factors["factor_code"].isin(set(resp["factor_code"]))]
+    grid = waves[["wave", "wave_end", "previous_wave"]].merge(factors, how="cross")
+    agg = (
+        resp.groupby(["wave", "factor_code"], observed=True)["score"]
+        .agg(mean="mean", sd=lambda s: s.std(ddof=1), n_respondents="size")
+        .reset_index()
+    )
+    t = grid.merge(agg, on=["wave", "factor_code"], how="left")
+    t["n_respondents"] = t["n_respondents"].fillna(0).astype("Int64")
+    t["mean"] = t["mean"].astype("float64")
+    t["sd"] = t["sd"].astype("float64")
+    t["suppressed"] = (t["n_respondents"] < min_n).astype(bool)
+    return t
+
+
+def _weighted_index(means: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Index of the last axis of ``means`` (NaN = factor left out): sum(w (m-1)/4)/sum(w)*100."""
+    ok = ~np.isnan(means)
+    w = np.where(ok, weights, 0.0)
+    num = (w * np.where(ok, (means - 1.0) / 4.0, 0.0)).sum(axis=-1)
+    den = w.sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan) * 100.0
+
+
+def _change_test(current: pd.Series, previous: pd.Series, min_matched: int):
+    """(test, p_value, n_matched) comparing a factor's scores in two waves."""
+    if previous is None:
+        return (None, np.nan, 0)
+    matched = current.index.intersection(previous.index)
+    n_matched = len(matched)
+    if len(current) == 0 or len(previous) == 0:
+        return (None, np.nan, n_matched)
+    if n_matched >= min_matched:
+        d = (current.loc[matched] - previous.loc[matched]).to_numpy(dtype="float64")
+        if np.all(d == 0):
+            return ("wilcoxon", 1.0, n_matched)  # no respondent changed: no evidence
+        return ("wilcoxon", float(stats.wilcoxon(d).pvalue), n_matched)
+    res = stats.mannwhitneyu(
+        current.to_numpy(dtype="float64"),
+        previous.to_numpy(dtype="float64"),
+        alternative="two-sided",
+    )
+    return ("mannwhitneyu", float(res.pvalue), n_matched)
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def factor_scores(
+    p,
+    *,
+    min_n: int = 3,
+    confidence: float = 0.95,
+    n_boot: int = 2000,
+    seed: int = 0,
+    min_matched: int = 5,
+) -> pd.DataFrame:
+    """Mean score per wave and factor, with its band, bootstrap interval and change.
+
+    Parameters
+    ----------
+    p : Partnership
+        A loaded package with an ``assessments`` table (and optionally ``factors`` and
+        ``items``; without ``factors`` the packaged mutuality set is the instrument).
+    min_n : int, default 3
+        A factor mean over fewer respondents is marked ``suppressed``.
+    confidence : float, default 0.95
+        Coverage of the percentile-bootstrap interval.
+    n_boot : int, default 2000
+        Bootstrap resamples of respondents.
+    seed : int, default 0
+        Seed of the bootstrap (the same seed gives the same intervals).
+    min_matched : int, default 5
+        Respondents present in both waves needed for the signed-rank test.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per wave (in time order) and factor (in the instrument's order) of every
+        factor answered in at least one wave:
+
+        - ``wave``, ``wave_end``: the wave label and its last day
+        - ``factor_code``, ``factor``, ``group``, ``weight``: from the instrument
+        - ``mean``, ``sd``: mean and sample sd (ddof 1) of the respondents' factor scores
+        - ``n_respondents``: respondents with a score for the factor in the wave (0 when
+          nobody answered it: mean NaN)
+        - ``ci_low``, ``ci_high``: percentile-bootstrap interval of the mean
+        - ``band``: ``strength`` / ``borderline`` / ``concern`` (NA without a mean)
+        - ``suppressed``: n_respondents < min_n
+        - ``previous_wave``, ``previous_mean``, ``change`` (mean - previous_mean)
+        - ``test``: ``"wilcoxon"``, ``"mannwhitneyu"`` or NA (no previous wave, or no
+          answers in one of the two waves); ``p_value``; ``n_matched``: respondents with a
+          score for the factor in both waves
+
+    Notes
+    -----
+    mean = sum(x_r) / n over respondents r, x_r the respondent's factor score (the mean of
+    the respondent's items of the factor when items are used, reverse items as 6 - score).
+    Band: mean >= 4.0 strength, 3.0 <= mean < 4.0 borderline, mean < 3.0 concern; means
+    are rounded to 9 decimals before the comparison so that floating-point noise cannot
+    move a mean of exactly 4.0 out of ``strength``.
+
+    Interval: respondents of the cell are resampled with replacement ``n_boot`` times and
+    the 2.5th and 97.5th percentiles (numpy's linear quantile) of the resampled means
+    are reported (Efron & Tibshirani 1993). Each cell has its own generator seeded from
+    ``seed``, the wave and the factor code, so an interval does not depend on the other
+    cells of the package and two runs give identical numbers.
+
+    Change: against the wave immediately before in the assessments. When at least
+    ``min_matched`` respondents have a score for the factor in both waves, the Wilcoxon
+    signed-rank test (scipy defaults: zero differences dropped, two-sided) on their paired
+    scores; when every paired difference is 0 the p-value is reported as 1.0 (scipy's
+    statistic is undefined there). Otherwise the two-sided Mann-Whitney U test on all the
+    scores of the two waves. Tests are computed for suppressed rows too: the numbers stay
+    in the frame and ``suppressed`` says they must not be shown.
+
+    A factor answered in some wave appears in every wave, so a factor left out of one wave
+    is visible (n_respondents 0, suppressed) rather than silently missing; factors of the
+    instrument that nobody ever answered (a package using part of an instrument) are left
+    out.
+
+    References
+    ----------
+    .. [1] B. Efron and R. J. Tibshirani, *An Introduction to the Bootstrap*, Chapman &
+       Hall, 1993. doi:10.1201/9780429246593
+    .. [2] F. Wilcoxon, "Individual comparisons by ranking methods", Biometrics Bulletin
+       1(6), 1945, 80-83. doi:10.2307/3001968
+    .. [3] H. B. Mann and D. R. Whitney, "On a test of whether one of two random variables
+       is stochastically larger than the other", Ann. Math. Statist. 18(1), 1947, 50-60.
+       doi:10.1214/aoms/1177730491
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from partner_analytics import Partnership
+    >>> p = Partnership.from_frames(
+    ...     partners=pd.DataFrame({"partner_id": ["a"], "name": ["A"], "sector": ["public"]}),
+    ...     assessments=pd.DataFrame({"wave": "2026-Q1", "respondent_id": ["r1", "r2", "r3"],
+    ...                               "partner_id": "a", "factor_code": "601",
+    ...                               "score": [3, 4, 5]}))
+    >>> s = factor_scores(p, n_boot=200)
+    >>> row = s.iloc[0]
+    >>> row["factor_code"], float(row["mean"]), row["band"], bool(row["suppressed"])
+    ('601', 4.0, 'strength', False)
+    """
+    p.require("assessments", by="factor_scores")
+    _check_common(min_n, confidence, n_boot, seed)
+    resp = _respondent_scores(p)
+    factors = _instrument(p)
+    waves = _waves(resp)
+    t = _factor_table(resp, factors, waves, min_n)
+    t["band"] = _band(t["mean"])
+
+    by_cell = {
+        key: g.set_index("respondent_id")["score"]
+        for key, g in resp.groupby(["wave", "factor_code"], observed=True)
+    }
+    empty = pd.Series(dtype="float64")
+    ci_low, ci_high, tests, pvals, matched, prev_means = [], [], [], [], [], []
+    for rec in t[["wave", "factor_code", "previous_wave"]].itertuples(index=False):
+        x = by_cell.get((rec.wave, rec.factor_code), empty)
+        lo, hi = mean_interval(
+            x.to_numpy(),
+            n_boot=n_boot,
+            confidence=confidence,
+            rng=cell_rng(seed, "factor", rec.wave, rec.factor_code),
+        )
+        ci_low.append(lo)
+        ci_high.append(hi)
+        prev = (
+            None
+            if pd.isna(rec.previous_wave)
+            else by_cell.get((rec.previous_wave, rec.factor_code), empty)
+        )
+        prev_means.append(np.nan if prev is None or prev.empty else float(prev.mean()))
+        test, pv, nm = _change_test(x, prev, min_matched)
+        tests.append(test)
+        pvals.append(pv)
+        matched.append(nm)
+    t["ci_low"] = np.asarray(ci_low, dtype="float64")
+    t["ci_high"] = np.asarray(ci_high, dtype="float64")
+    t["previous_mean"] = np.asarray(prev_means, dtype="float64")
+    t["change"] = t["mean"] - t["previous_mean"]
+    t["test"] = pd.Series(tests, index=t.index, dtype="str")
+    t["p_value"] = np.asarray(pvals, dtype="float64")
+    t["n_matched"] = pd.array(matched, dtype="Int64")
+    cols = [
+        "wave", "wave_end", "factor_code", "factor", "group", "weight", "mean", "sd",
+        "n_respondents", "ci_low", "ci_high", "band", "suppressed", "previous_wave",
+        "previous_mean", "change", "test", "p_value", "n_matched",
+    ]  # fmt: skip
+    return t[cols].reset_index(drop=True)
+
+
+def health_index(
+    p,
+    *,
+    min_n: int = 3,
+    confidence: float = 0.95,
+    n_boot: int = 2000,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """The weighted collaboration-health index (0..100) per wave, with a bootstrap interval.
+
+    Parameters
+    ----------
+    p : Partnership
+        A loaded package with an ``assessments`` table.
+    min_n : int, default 3
+        Factors with fewer respondents are left out of the index.
+    confidence, n_boot, seed
+        The percentile-bootstrap interval (as in :func:`factor_scores`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per wave, in time order:
+
+        - ``wave``, ``wave_end``
+        - ``index``: the index, NaN when no factor can be used
+        - ``n_factors``: factors used (not suppressed); ``n_factors_suppressed``: factors
+          answered by someone but left out; ``weight_used``: sum of the weights used
+        - ``n_respondents``: distinct respondents in the wave
+        - ``ci_low``, ``ci_high``: percentile-bootstrap interval of the index
+        - ``band``: the factor bands on the index scale (>= 75 strength, 50..<75
+          borderline, < 50 concern)
+        - ``suppressed``: True when no factor could be used
+        - ``previous_wave``, ``previous_index``, ``change`` (index - previous_index)
+
+    Notes
+    -----
+    index = sum_f(w_f * (mean_f - 1) / 4) / sum_f(w_f) * 100 over the factors f that are
+    not suppressed (methods.md section 3). The bands of the factor means (3.0 and 4.0)
+    become 50 and 75 on the index scale, because (3 - 1) / 4 * 100 = 50 and
+    (4 - 1) / 4 * 100 = 75.
+
+    Interval: the respondents of the wave are resampled with replacement (whole
+    respondents, with all their answers), every factor mean is recomputed from the
+    resample, and the index is recomputed over the factors used in the wave; a factor that
+    no resampled respondent answered drops out of that resample's index (its weight too).
+    The 2.5th and 97.5th percentiles of the ``n_boot`` indices are reported. The generator
+    is seeded from ``seed`` and the wave.
+
+    References
+    ----------
+    .. [1] A. Perrin, K. Farquharson and S. Wilson, "Sector Relationships Evolution",
+       Strategic Theme #5, Proving Services Ltd for the FHRC, 2018, Figure 2.
+    .. [2] B. Efron and R. J. Tibshirani, *An Introduction to the Bootstrap*, 1993.
+       doi:10.1201/9780429246593
+    """
+    p.require("assessments", by="health_index")
+    _check_common(min_n, confidence, n_boot, seed)
+    resp = _respondent_scores(p)
+    factors = _instrument(p)
+    waves = _waves(resp)
+    t = _factor_table(resp, factors, waves, min_n)
+    used = ~t["suppressed"] & t["mean"].notna() & t["weight"].notna()
+
+    rows = []
+    for w in waves.itertuples(index=False):
+        tw = t[(t["wave"] == w.wave)]
+        uw = tw[used.loc[tw.index]]
+        means = uw["mean"].to_numpy(dtype="float64")
+        weights = uw["weight"].to_numpy(dtype="float64")
+        index = float(_weighted_index(means, weights)) if len(uw) else np.nan
+        rw = resp[resp["wave"] == w.wave]
+        lo = hi = np.nan
+        if len(uw):
+            matrix = rw.pivot_table(
+                index="respondent_id", columns="factor_code", values="score", aggfunc="first"
+            ).reindex(columns=uw["factor_code"].tolist())
+            boot_means = resampled_column_means(
+                matrix.to_numpy(dtype="float64"), n_boot=n_boot, rng=cell_rng(seed, "index", w.wave)
+            )
+            lo, hi = percentile_interval(_weighted_index(boot_means, weights), confidence)
+        rows.append(
+            {
+                "wave": w.wave,
+                "wave_end": w.wave_end,
+                "index": index,
+                "n_factors": len(uw),
+                "n_factors_suppressed": int((tw["suppressed"] & (tw["n_respondents"] > 0)).sum()),
+                "weight_used": float(weights.sum()),
+                "n_respondents": rw["respondent_id"].nunique(),
+                "ci_low": lo,
+                "ci_high": hi,
+                "previous_wave": w.previous_wave,
+            }
+        )
+    out = pd.DataFrame(rows)
+    out["wave"] = out["wave"].astype("str")
+    out["previous_wave"] = out["previous_wave"].astype("str")
+    out["index"] = out["index"].astype("float64")
+    for c in ("n_factors", "n_factors_suppressed", "n_respondents"):
+        out[c] = out[c].astype("Int64")
+    out["band"] = _index_band(out["index"])
+    out["suppressed"] = (out["n_factors"] == 0).astype(bool)
+    out["previous_index"] = out["index"].shift(1)
+    out["change"] = out["index"] - out["previous_index"]
+    cols = [
+        "wave", "wave_end", "index", "n_factors", "n_factors_suppressed", "weight_used",
+        "n_respondents", "ci_low", "ci_high", "band", "suppressed", "previous_wave",
+        "previous_index", "change",
+    ]  # fmt: skip
+    return out[cols]
+
+
+def perception_gaps(
+    p, *, by: str = "sector", min_n: int = 3, threshold: float = 1.0
+) -> pd.DataFrame:
+    """How differently groups of partners see each factor: group means and the gap.
+
+    Parameters
+    ----------
+    p : Partnership
+        A loaded package with ``assessments`` (the respondent's ``partner_id`` gives the
+        group).
+    by : {"sector", "partner"}, default "sector"
+        Group respondents by the sector of their organisation, or by the organisation.
+    min_n : int, default 3
+        Groups with fewer respondents are suppressed and left out of the gap.
+    threshold : float, default 1.0
+        Gaps at or above it are flagged.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per wave, factor and group that answered the factor:
+
+        - ``wave``, ``wave_end``, ``factor_code``, ``factor``
+        - ``by``: "sector" or "partner"; ``group``: the sector or partner_id;
+          ``group_name``: the sector code or the partner's name
+        - ``mean``, ``sd``, ``n_respondents``, ``suppressed`` (n_respondents < min_n)
+        - per wave and factor (repeated on its rows): ``n_groups_compared`` (groups not
+          suppressed), ``gap`` (NaN when fewer than two groups compare),
+          ``highest_group``, ``lowest_group``, ``flagged`` (gap >= threshold)
+
+    Notes
+    -----
+    gap = max_g(mean_g) - min_g(mean_g) over the groups g with >= min_n respondents
+    (methods.md section 3). The gap is rounded to 9 decimals before the comparison with
+    the threshold, so a gap of exactly 1.0 is flagged despite floating-point noise.
+    Respondents are grouped by the partner_id on their first answer in the wave.
+    """
+    p.require("assessments", by="perception_gaps")
+    _check_common(min_n)
+    if by not in ("sector", "partner"):
+        raise AnalysisInputError(f"by must be 'sector' or 'partner', got {by!r}")
+    resp = _respondent_scores(p)
+    factors = _instrument(p)
+    waves = _waves(resp)
+    partners = p.partners[["partner_id", "name", "sector"]]
+    r = resp.merge(partners, on="partner_id", how="left")
+    if by == "sector":
+        r["group"] = r["sector"]
+        r["group_name"] = r["sector"]
+    else:
+        r["group"] = r["partner_id"]
+        r["group_name"] = r["name"].fillna(r["partner_id"])
+    g = (
+        r.groupby(["wave", "factor_code", "group"], observed=True)
+        .agg(
+            group_name=("group_name", "first"),
+            mean=("score", "mean"),
+            sd=("score", lambda s: s.std(ddof=1)),
+            n_respondents=("score", "size"),
+        )
+        .reset_index()
+    )
+    g["n_respondents"] = g["n_respondents"].astype("Int64")
+    g["suppressed"] = (g["n_respondents"] < min_n).astype(bool)
+    ok = g[~g["suppressed"]]
+    summary = []
+    for (wave, code), cell in ok.groupby(["wave", "factor_code"], observed=True):
+        hi = cell.loc[cell["mean"].idxmax()]
+        lo = cell.loc[cell["mean"].idxmin()]
+        compare = len(cell) >= 2
+        summary.append(
+            {
+                "wave": wave,
+                "factor_code": code,
+                "n_groups_compared": len(cell),
+                "gap": float(hi["mean"] - lo["mean"]) if compare else np.nan,
+                "highest_group": hi["group"] if compare else pd.NA,
+                "lowest_group": lo["group"] if compare else pd.NA,
+            }
+        )
+    s = pd.DataFrame(
+        summary,
+        columns=[
+            "wave",
+            "factor_code",
+            "n_groups_compared",
+            "gap",
+            "highest_group",
+            "lowest_group",
+        ],
+    )
+    out = g.merge(s, on=["wave", "factor_code"], how="left")
+    out["n_groups_compared"] = out["n_groups_compared"].fillna(0).astype("Int64")
+    out["gap"] = out["gap"].astype("float64")
+    out["flagged"] = (out["gap"].round(9) >= threshold).fillna(False).astype(bool)
+    out = out.merge(factors[["factor_code", "factor", "_order"]], on="factor_code", how="left")
+    out = out.merge(waves[["wave", "wave_end"]], on="wave", how="left")
+    out["by"] = by
+    for c in (
+        "wave",
+        "factor_code",
+        "factor",
+        "by",
+        "group",
+        "group_name",
+        "highest_group",
+        "lowest_group",
+    ):
+        out[c] = out[c].astype("str")
+    out = out.sort_values(["wave_end", "wave", "_order", "group"], kind="stable")
+    cols = [
+        "wave", "wave_end", "factor_code", "factor", "by", "group", "group_name", "mean", "sd",
+        "n_respondents", "suppressed", "n_groups_compared", "gap", "highest_group",
+        "lowest_group", "flagged",
+    ]  # fmt: skip
+    return out[cols].reset_index(drop=True)
+
+
+def _expected_items(p, a: pd.DataFrame) -> pd.DataFrame:
+    """factor_code, item, item_code: the items each factor should have been answered on."""
+    listed = p.items[["item_code", "factor_code"]].assign(item=lambda d: d["item_code"])
+    answered = a[["factor_code", "item", "item_code"]].drop_duplicates()
+    return (
+        pd.concat([listed[["factor_code", "item", "item_code"]], answered], ignore_index=True)
+        .drop_duplicates(["factor_code", "item"])
+        .reset_index(drop=True)
+    )
+
+
+def item_missingness(p) -> pd.DataFrame:
+    """How often each item of the instrument was left unanswered, per wave.
+
+    Parameters
+    ----------
+    p : Partnership
+        A loaded package with ``assessments``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per wave, factor and item:
+
+        - ``wave``, ``wave_end``, ``factor_code``, ``factor``
+        - ``item_code``: the item (NA for a factor answered directly, without items)
+        - ``n_respondents``: respondents who answered at least one item of the factor in
+          the wave
+        - ``n_answered``, ``n_missing`` (= n_respondents - n_answered),
+          ``missing_share`` (= n_missing / n_respondents)
+
+    Notes
+    -----
+    The items of a factor are those of the ``items`` table plus any answered item code;
+    a respondent "should" answer every item of a factor once they answered one of them.
+    """
+    p.require("assessments", by="item_missingness")
+    a = _item_rows(p)
+    waves = _waves(a)
+    factors = _instrument(p)
+    expected = _expected_items(p, a)
+    resp_f = (
+        a.groupby(["wave", "factor_code"], observed=True)["respondent_id"]
+        .nunique()
+        .rename("n_respondents")
+        .reset_index()
+    )
+    answered = (
+        a.groupby(["wave", "factor_code", "item"], observed=True)["respondent_id"]
+        .nunique()
+        .rename("n_answered")
+        .reset_index()
+    )
+    t = resp_f.merge(expected, on="factor_code", how="left")
+    t = t.merge(answered, on=["wave", "factor_code", "item"], how="left")
+    t["n_respondents"] = t["n_respondents"].astype("Int64")
+    t["n_answered"] = t["n_answered"].fillna(0).astype("Int64")
+    t["n_missing"] = t["n_respondents"] - t["n_answered"]
+    t["missing_share"] = (t["n_missing"] / t["n_respondents"]).astype("float64")
+    t = t.merge(factors[["factor_code", "factor", "_order"]], on="factor_code", how="left")
+    t = t.merge(waves[["wave", "wave_end"]], on="wave", how="left")
+    t = t.sort_values(["wave_end", "wave", "_order", "item"], kind="stable")
+    cols = [
+        "wave", "wave_end", "factor_code", "factor", "item_code", "n_respondents",
+        "n_answered", "n_missing", "missing_share",
+    ]  # fmt: skip
+    return t[cols].reset_index(drop=True)
+
+
+def _cronbach_alpha(matrix: np.ndarray) -> float:
+    """alpha = k / (k - 1) * (1 - sum(var items) / var(total)), sample variances."""
+    n, k = matrix.shape
+    if k < 2 or n < 2:
+        return np.nan
+    item_var = matrix.var(axis=0, ddof=1).sum()
+    total_var = matrix.sum(axis=1).var(ddof=1)
+    if total_var == 0:
+        return np.nan
+    return float(k / (k - 1) * (1.0 - item_var / total_var))
+
+
+def factor_reliability(p, *, min_n: int = 3) -> pd.DataFrame:
+    """Cronbach's alpha and item missingness per factor and wave.
+
+    Parameters
+    ----------
+    p : Partnership
+        A loaded package with ``assessments`` (and an ``items`` table for multi-item
+        factors).
+    min_n : int, default 3
+        Alpha over fewer complete respondents is marked ``suppressed``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per wave and factor answered in the wave:
+
+        - ``wave``, ``wave_end``, ``factor_code``, ``factor``
+        - ``n_items``: the factor's items (1 for a factor answered directly)
+        - ``n_respondents``: respondents who answered at least one item of the factor
+        - ``n_complete``: respondents who answered every item (the rows alpha uses)
+        - ``alpha``: Cronbach's alpha (NaN with fewer than 2 items, fewer than 2 complete
+          respondents, or a total score without variance)
+        - ``suppressed``: n_complete < min_n
+        - ``missing_share``: unanswered item cells / (n_respondents * n_items)
+        - ``max_item_missing_share``: the largest missing share of a single item (see
+          :func:`item_missingness` for each item)
+
+    Notes
+    -----
+    alpha = k / (k - 1) * (1 - sum_i s_i^2 / s_T^2), with k items, s_i^2 the sample variance
+    (ddof 1) of item i and s_T^2 that of the respondents' total score, over respondents who
+    answered all k items (listwise deletion, as pingouin's ``cronbach_alpha`` with
+    ``nan_policy="listwise"``). Reverse items are flipped (6 - score) first. methods.md
+    reports alpha for factors with >= 2 items and >= min_n complete respondents; below
+    min_n the value stays in the frame with ``suppressed = True``.
+
+    References
+    ----------
+    .. [1] L. J. Cronbach, "Coefficient alpha and the internal structure of tests",
+       Psychometrika 16(3), 1951, 297-334. doi:10.1007/BF02310555
+    """
+    p.require("assessments", by="factor_reliability")
+    _check_common(min_n)
+    a = _item_rows(p)
+    waves = _waves(a)
+    factors = _instrument(p)
+    miss = item_missingness(p)
+    rows = []
+    for (wave, code), cell in a.groupby(["wave", "factor_code"], observed=True):
+        items = miss.loc[(miss["wave"] == wave) & (miss["factor_code"] == code)]
+        item_keys = items["item_code"].fillna(code).tolist()
+        wide = cell.pivot_table(
+            index="respondent_id", columns="item", values="score", aggfunc="first"
+        )
+        wide = wide.reindex(columns=item_keys)
+        complete = wide.dropna()
+        n_resp = len(wide)
+        rows.append(
+            {
+                "wave": wave,
+                "factor_code": code,
+                "n_items": len(item_keys),
+                "n_respondents": n_resp,
+                "n_complete": len(complete),
+                "alpha": _cronbach_alpha(complete.to_numpy(dtype="float64")),
+                "missing_share": float(wide.isna().to_numpy().sum() / (n_resp * len(item_keys))),
+                "max_item_missing_share": float(items["missing_share"].max()),
+            }
+        )
+    out = pd.DataFrame(
+        rows,
+        columns=[
+            "wave", "factor_code", "n_items", "n_respondents", "n_complete", "alpha",
+            "missing_share", "max_item_missing_share",
+        ],
+    )  # fmt: skip
+    for c in ("n_items", "n_respondents", "n_complete"):
+        out[c] = out[c].astype("Int64")
+    out["alpha"] = out["alpha"].astype("float64")
+    out["suppressed"] = (out["n_complete"] < min_n).astype(bool)
+    out = out.merge(factors[["factor_code", "factor", "_order"]], on="factor_code", how="left")
+    out = out.merge(waves[["wave", "wave_end"]], on="wave", how="left")
+    out["wave"] = out["wave"].astype("str")
+    out["factor_code"] = out["factor_code"].astype("str")
+    out = out.sort_values(["wave_end", "wave", "_order"], kind="stable")
+    cols = [
+        "wave", "wave_end", "factor_code", "factor", "n_items", "n_respondents", "n_complete",
+        "alpha", "suppressed", "missing_share", "max_item_missing_share",
+    ]  # fmt: skip
+    return out[cols].reset_index(drop=True)
+
+
+def factor_comments(p, *, wave: str | None = None) -> pd.DataFrame:
+    """The free-text comments per factor and wave, without respondent ids.
+
+    Parameters
+    ----------
+    p : Partnership
+        A loaded package with ``assessments``.
+    wave : str, optional
+        Only this wave (any accepted period spelling, e.g. "2026-q1").
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per non-empty comment: ``wave``, ``wave_end``, ``factor_code``, ``factor``,
+        ``item_code`` (NA for a factor answered directly), ``sector`` (of the respondent's
+        organisation), ``score`` (the answer, reverse items flipped), ``comment``.
+
+    Notes
+    -----
+    Neither the respondent nor the respondent's organisation is given: in a small
+    partnership an organisation can identify a person, so only its sector is kept. Rows
+    are sorted by wave, factor (instrument order) and comment text, so the order does not
+    reveal who answered first.
+    """
+    p.require("assessments", by="factor_comments")
+    a = _item_rows(p)
+    if wave is not None:
+        label = normalize_period(wave)
+        if label is None or label not in set(a["wave"]):
+            have = ", ".join(_waves(a)["wave"])
+            raise AnalysisInputError(
+                f"wave {wave!r} is not in the assessments; the waves are: {have}"
+            )
+        a = a[a["wave"] == label]
+    text = a["comment"].str.strip()
+    a = a.assign(comment=text)[text.notna() & (text != "")]
+    factors = _instrument(p)
+    a = a.merge(p.partners[["partner_id", "sector"]], on="partner_id", how="left")
+    a = a.merge(factors[["factor_code", "factor", "_order"]], on="factor_code", how="left")
+    a = a.sort_values(["wave_end", "wave", "_order", "comment"], kind="stable")
+    cols = ["wave", "wave_end", "factor_code", "factor", "item_code", "sector", "score", "comment"]
+    return a[cols].reset_index(drop=True)

@@ -1,0 +1,294 @@
+"""Figures of collaboration health: factor radar, index over waves, perception-gap table.
+
+Each function takes a frame of :mod:`partner_analytics.analysis.health` and returns a
+plotly Figure; no analysis number is recomputed here. Suppressed cells read "n < 3".
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
+
+from partner_analytics.analysis.health import INDEX_BAND_LIMITS
+from partner_analytics.figures.theme import BAND_COLORS, SECTOR_LABELS, SUPPRESSED_TEXT, base_layout
+
+__all__ = ["plot_factor_radar", "plot_health_index", "plot_perception_gaps"]
+
+_CURRENT = "#1f5fa8"
+_PREVIOUS = "#9e9e9e"
+_BAND_LABELS = {"strength": "Strength", "borderline": "Borderline", "concern": "Concern"}
+_MEAN_SCALE = "RdYlGn"  # 1 (red) .. 5 (green)
+
+
+def _pick_wave(frame: pd.DataFrame, wave: str | None) -> str:
+    waves = frame.drop_duplicates("wave").sort_values(["wave_end", "wave"])["wave"].tolist()
+    if not waves:
+        raise ValueError("the frame has no waves to draw")
+    if wave is None:
+        return waves[-1]
+    if wave not in waves:
+        raise ValueError(f"wave {wave!r} is not in the frame; it has: {', '.join(waves)}")
+    return wave
+
+
+def _rgba(hex_color: str, alpha: float) -> str:
+    h = hex_color.lstrip("#")
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r}, {g}, {b}, {alpha})"
+
+
+def _mean_text(mean: float, n: object, suppressed: bool) -> str:
+    if suppressed or pd.isna(mean):
+        return SUPPRESSED_TEXT
+    return f"{mean:.2f} (n = {int(n)})"
+
+
+def plot_factor_radar(
+    scores: pd.DataFrame, *, wave: str | None = None, title: str | None = None
+) -> go.Figure:
+    """Radar of the factor means of one wave against the wave before.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        The frame of :func:`~partner_analytics.analysis.health.factor_scores`.
+    wave : str, optional
+        The wave to show (default: the latest).
+    title : str, optional
+        Replaces the default plain-language title.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One ``Scatterpolar`` trace per wave (this wave first, then the previous one when
+        the frame has it). A suppressed factor has no point (r is None), its axis label
+        ends with "(n < 3)" and its hover text reads "n < 3".
+    """
+    wave = _pick_wave(scores, wave)
+    cur = scores[scores["wave"] == wave]
+    prev_wave = (
+        cur["previous_wave"].dropna().iloc[0] if cur["previous_wave"].notna().any() else None
+    )
+    labels = [
+        f"{name} ({SUPPRESSED_TEXT})" if sup else str(name)
+        for name, sup in zip(cur["factor"], cur["suppressed"], strict=True)
+    ]
+    fig = go.Figure()
+
+    def trace(rows: pd.DataFrame, name: str, color: str, fill: bool) -> None:
+        rows = rows.set_index("factor_code").reindex(cur["factor_code"])
+        hidden = [bool(s) if not pd.isna(s) else True for s in rows["suppressed"]]
+        r = [
+            None if (h or pd.isna(m)) else float(m)
+            for m, h in zip(rows["mean"], hidden, strict=True)
+        ]
+        hover = [
+            _mean_text(m, n, h)
+            for m, n, h in zip(rows["mean"], rows["n_respondents"], hidden, strict=True)
+        ]
+        fig.add_trace(
+            go.Scatterpolar(
+                r=r + r[:1],
+                theta=labels + labels[:1],
+                name=name,
+                mode="lines+markers",
+                line={"color": color, "width": 3 if fill else 2, "dash": None if fill else "dash"},
+                fill="toself" if fill else None,
+                fillcolor=_rgba(color, 0.15) if fill else None,
+                hovertext=hover + hover[:1],
+                hoverinfo="text+name",
+                connectgaps=False,
+            )
+        )
+
+    trace(cur, f"{wave}", _CURRENT, True)
+    if prev_wave is not None and (scores["wave"] == prev_wave).any():
+        trace(scores[scores["wave"] == prev_wave], f"{prev_wave} (previous)", _PREVIOUS, False)
+    default = f"How partners rate each factor of the collaboration, {wave}"
+    if prev_wave is not None:
+        default += f" against {prev_wave}"
+    fig.update_layout(
+        **base_layout(title or default),
+        polar={"radialaxis": {"range": [1, 5], "tickvals": [1, 2, 3, 4, 5]}},
+        legend={"orientation": "h", "y": -0.1},
+    )
+    return fig
+
+
+def plot_health_index(index: pd.DataFrame, *, title: str | None = None) -> go.Figure:
+    """The collaboration-health index over waves, on the bands, with its interval.
+
+    Parameters
+    ----------
+    index : DataFrame
+        The frame of :func:`~partner_analytics.analysis.health.health_index`.
+    title : str, optional
+        Replaces the default title.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Traces: the interval (upper, then lower bound filled to it) and the index
+        ("Health index", its points labelled with the rounded index); shapes: the three
+        bands (concern below 50, borderline to 75, strength above). A suppressed wave has
+        no point and an annotation "n < 3".
+    """
+    t = index.sort_values(["wave_end", "wave"])
+    shown = t[~t["suppressed"]]
+    waves = t["wave"].tolist()
+    fig = go.Figure()
+    lo, hi = INDEX_BAND_LIMITS
+    for y0, y1, band in ((0, lo, "concern"), (lo, hi, "borderline"), (hi, 100, "strength")):
+        fig.add_hrect(
+            y0=y0,
+            y1=y1,
+            fillcolor=BAND_COLORS[band],
+            opacity=0.12,
+            line_width=0,
+            layer="below",
+            annotation_text=_BAND_LABELS[band],
+            annotation_position="top left",
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=shown["wave"],
+            y=shown["ci_high"],
+            mode="lines",
+            line={"width": 0},
+            name="95 % interval (upper)",
+            showlegend=False,
+            hoverinfo="skip",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=shown["wave"],
+            y=shown["ci_low"],
+            mode="lines",
+            line={"width": 0},
+            fill="tonexty",
+            fillcolor=_rgba(_CURRENT, 0.18),
+            name="95 % interval",
+            hoverinfo="skip",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=shown["wave"],
+            y=shown["index"],
+            mode="lines+markers+text",
+            name="Health index",
+            line={"color": _CURRENT, "width": 3},
+            marker={"size": 10},
+            text=[f"{v:.0f}" for v in shown["index"]],
+            textposition="top center",
+            customdata=list(zip(shown["n_factors"], shown["n_respondents"], strict=True)),
+            hovertemplate="%{x}: %{y:.1f}<br>%{customdata[0]} factors, "
+            "%{customdata[1]} respondents<extra></extra>",
+        )
+    )
+    for w in t.loc[t["suppressed"], "wave"]:
+        fig.add_annotation(x=w, y=50, text=SUPPRESSED_TEXT, showarrow=False, font={"size": 16})
+    fig.update_layout(
+        **base_layout(title or "Collaboration health index over time (0 to 100)"),
+        xaxis={
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": waves,
+            "title": "Wave",
+        },
+        yaxis={"range": [0, 100], "title": "Index"},
+    )
+    return fig
+
+
+def plot_perception_gaps(
+    gaps: pd.DataFrame, *, wave: str | None = None, title: str | None = None
+) -> go.Figure:
+    """A heat table of the factor means of each group, with the gap between them.
+
+    Parameters
+    ----------
+    gaps : DataFrame
+        The frame of :func:`~partner_analytics.analysis.health.perception_gaps`.
+    wave : str, optional
+        The wave to show (default: the latest).
+    title : str, optional
+        Replaces the default title.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One ``Table``: a row per factor; columns Factor, one per group (sectors by their
+        plain names, partners by name) and Gap. Cells show the mean to two decimals,
+        coloured from red (1) to green (5); suppressed cells read "n < 3" on grey. The
+        gap reads "-" when fewer than two groups can be compared, and ends with "⚠" and
+        is shaded when flagged.
+    """
+    wave = _pick_wave(gaps, wave)
+    g = gaps[gaps["wave"] == wave]
+    by = g["by"].iloc[0] if len(g) else "sector"
+    groups = g.drop_duplicates("group").sort_values("group")
+    names = [SECTOR_LABELS.get(n, n) if by == "sector" else n for n in groups["group_name"]]
+    factors = g.drop_duplicates("factor_code")[["factor_code", "factor", "gap", "flagged"]]
+    header = ["Factor", *names, "Gap"]
+    values: list[list[str]] = [factors["factor"].tolist()]
+    fills: list[list[str]] = [["white"] * len(factors)]
+    cells = g.set_index(["factor_code", "group"])
+    for grp in groups["group"]:
+        col, fill = [], []
+        for code in factors["factor_code"]:
+            if (code, grp) not in cells.index:
+                col.append("")
+                fill.append("white")
+                continue
+            row = cells.loc[(code, grp)]
+            if bool(row["suppressed"]) or pd.isna(row["mean"]):
+                col.append(SUPPRESSED_TEXT)
+                fill.append("#eeeeee")
+            else:
+                col.append(f"{row['mean']:.2f}")
+                x = (min(max(float(row["mean"]), 1.0), 5.0) - 1.0) / 4.0
+                fill.append(_rgba_from_rgb(sample_colorscale(_MEAN_SCALE, [x])[0], 0.55))
+        values.append(col)
+        fills.append(fill)
+    gap_text = [
+        "-" if pd.isna(gp) else (f"{gp:.2f} ⚠" if fl else f"{gp:.2f}")
+        for gp, fl in zip(factors["gap"], factors["flagged"], strict=True)
+    ]
+    values.append(gap_text)
+    fills.append(
+        [_rgba(BAND_COLORS["concern"], 0.3) if fl else "white" for fl in factors["flagged"]]
+    )
+    fig = go.Figure(
+        go.Table(
+            header={
+                "values": header,
+                "fill_color": "#f2f2f2",
+                "align": "left",
+                "font": {"size": 14},
+            },
+            cells={
+                "values": values,
+                "fill_color": fills,
+                "align": ["left"] + ["center"] * (len(header) - 1),
+                "height": 28,
+            },
+            columnwidth=[3] + [1] * (len(header) - 1),
+        )
+    )
+    who = "sector" if by == "sector" else "partner"
+    fig.update_layout(
+        **base_layout(
+            title or f"Do partners see the collaboration alike? Mean score by {who}, {wave}"
+        ),
+        height=max(300, 36 * len(factors) + 180),
+    )
+    return fig
+
+
+def _rgba_from_rgb(rgb: str, alpha: float) -> str:
+    """'rgb(r, g, b)' -> 'rgba(r, g, b, alpha)'."""
+    inner = rgb[rgb.index("(") + 1 : rgb.index(")")]
+    return f"rgba({inner}, {alpha})"
