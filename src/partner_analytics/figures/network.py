@@ -1,0 +1,249 @@
+"""Figures of the relationship network.
+
+Each function takes frames made by :mod:`partner_analytics.analysis.network` and returns a
+plotly ``go.Figure``; none recomputes an analysis number.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from partner_analytics.figures.theme import (
+    SECTOR_COLORS,
+    SECTOR_LABELS,
+    SUPPRESSED_TEXT,
+    base_layout,
+)
+
+__all__ = ["plot_network", "plot_network_trend"]
+
+LEVEL_WORDS = {
+    0: "none",
+    1: "networking",
+    2: "cooperation",
+    3: "coordination",
+    4: "coalition",
+    5: "collaboration",
+}
+
+
+def _latest(frame: pd.DataFrame, wave: str | None) -> str:
+    if frame.empty:
+        raise ValueError("the frame has no rows to draw")
+    if wave is None:
+        return frame.sort_values(["wave_end", "wave"])["wave"].iloc[-1]
+    if wave not in set(frame["wave"]):
+        raise ValueError(
+            f"wave {wave!r} is not in the frame; it has: {', '.join(pd.unique(frame['wave']))}"
+        )
+    return wave
+
+
+def _node_size(in_degree: int, largest: int) -> float:
+    """Marker diameter in pixels: 14 for no in-coming link up to 42 for the most named."""
+    return 14 + 28 * in_degree / largest if largest > 0 else 14
+
+
+def _text_position(x: float, y: float) -> str:
+    """Write a name outside the circle of nodes."""
+    if abs(x) < 0.2:
+        return "top center" if y > 0 else "bottom center"
+    return "middle right" if x > 0 else "middle left"
+
+
+def _pct(v, suppressed: bool) -> str:
+    if suppressed:
+        return SUPPRESSED_TEXT
+    return "not rated" if pd.isna(v) else f"{v:.0f}%"
+
+
+def plot_network(
+    metrics: pd.DataFrame,
+    edges: pd.DataFrame,
+    *,
+    wave: str | None = None,
+    min_level: int = 2,
+    title: str | None = None,
+) -> go.Figure:
+    """The network map of one wave: who works with whom.
+
+    Parameters
+    ----------
+    metrics : DataFrame
+        The output of :func:`~partner_analytics.analysis.network.network_metrics`.
+    edges : DataFrame
+        The output of :func:`~partner_analytics.analysis.network.network_edges`.
+    wave : str, optional
+        The wave to draw (default: the latest in ``metrics``).
+    min_level : int
+        Draw only the edges at this level or closer (default 2, every edge; 4 keeps
+        coalition and collaboration). Node sizes always show the full in-degree.
+    title : str, optional
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Partners on a circle grouped by sector: one scatter trace per sector (sector
+        colour, node size growing with in-degree, labelled with names); one arrow per edge
+        drawn (level >= ``min_level``) as a layout annotation named ``edge:<from>-><to>``,
+        wider for a closer level. Hover shows degrees and trust and value received
+        ("n < 3" when suppressed).
+    """
+    w = _latest(metrics, wave)
+    nodes = metrics[metrics["wave"] == w].copy()
+    order = {s: i for i, s in enumerate(SECTOR_LABELS)}
+    nodes["_s"] = nodes["sector"].map(order)
+    nodes = nodes.sort_values(["_s", "name"], ignore_index=True)
+    n = len(nodes)
+    pos = {
+        pid: (
+            math.cos(math.pi / 2 - 2 * math.pi * i / n),
+            math.sin(math.pi / 2 - 2 * math.pi * i / n),
+        )
+        for i, pid in enumerate(nodes["partner_id"])
+    }
+    largest = int(nodes["in_degree"].max()) if n else 0
+    size = {p: _node_size(int(d), largest) for p, d in zip(nodes["partner_id"], nodes["in_degree"])}
+    fig = go.Figure()
+    e = edges[(edges["wave"] == w) & edges["edge"].astype(bool) & (edges["level"] >= min_level)]
+    for rec in e.itertuples(index=False):
+        if rec.from_partner_id not in pos or rec.to_partner_id not in pos:
+            continue
+        (x0, y0), (x1, y1) = pos[rec.from_partner_id], pos[rec.to_partner_id]
+        fig.add_annotation(
+            x=x1,
+            y=y1,
+            ax=x0,
+            ay=y0,
+            xref="x",
+            yref="y",
+            axref="x",
+            ayref="y",
+            text="",
+            showarrow=True,
+            arrowhead=2,
+            arrowsize=1,
+            arrowwidth=0.4 * float(rec.level),
+            arrowcolor="rgba(90, 90, 90, 0.28)",
+            standoff=size[rec.to_partner_id] / 2,
+            startstandoff=size[rec.from_partner_id] / 2,
+            hovertext=f"{rec.from_name} → {rec.to_name}: {LEVEL_WORDS.get(int(rec.level), rec.level)}",
+            name=f"edge:{rec.from_partner_id}->{rec.to_partner_id}",
+        )
+    for sector in [s for s in SECTOR_LABELS if s in set(nodes["sector"])]:
+        d = nodes[nodes["sector"] == sector]
+        hover = [
+            f"<b>{nm}</b> ({SECTOR_LABELS[sector]})<br>Named as working partner by {i}"
+            f"<br>Names {o} as working partners<br>Trust received: {_pct(t, s)}"
+            f"<br>Value received: {_pct(v, s)}"
+            for nm, i, o, t, v, s in zip(
+                d["name"],
+                d["in_degree"],
+                d["out_degree"],
+                d["trust_received_pct"],
+                d["value_received_pct"],
+                d["suppressed"],
+            )
+        ]
+        fig.add_trace(
+            go.Scatter(
+                x=[pos[p][0] for p in d["partner_id"]],
+                y=[pos[p][1] for p in d["partner_id"]],
+                mode="markers+text",
+                name=SECTOR_LABELS[sector],
+                text=d["name"].tolist(),
+                textposition=[_text_position(*pos[p]) for p in d["partner_id"]],
+                customdata=d["partner_id"].tolist(),
+                hovertext=hover,
+                hoverinfo="text",
+                marker={
+                    "size": [size[p] for p in d["partner_id"]],
+                    "color": SECTOR_COLORS[sector],
+                    "line": {"color": "white", "width": 1.5},
+                },
+            )
+        )
+    fig.add_annotation(
+        x=0,
+        y=-0.02,
+        xref="paper",
+        yref="paper",
+        xanchor="left",
+        yanchor="top",
+        showarrow=False,
+        align="left",
+        font={"size": 12, "color": "#555"},
+        name="notes",
+        text=(
+            f"An arrow means the first partner says it works with the second at "
+            f"{LEVEL_WORDS.get(min_level, min_level)} or closer;<br>thicker arrows mean closer "
+            "working. Bigger circles are named as working partners by more partners."
+        ),
+    )
+    fig.update_layout(
+        **base_layout(title or f"Who works with whom, {w}"),
+        xaxis={"visible": False, "range": [-2.3, 2.3]},
+        yaxis={"visible": False, "range": [-1.3, 1.3], "scaleanchor": "x", "scaleratio": 1},
+        legend={"title": "Sector"},
+        height=700,
+    )
+    fig.update_layout(margin={"l": 30, "r": 30, "t": 70, "b": 80})
+    return fig
+
+
+def plot_network_trend(summary: pd.DataFrame, *, title: str | None = None) -> go.Figure:
+    """Density, mean trust and mean value of the network wave by wave.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        The output of :func:`~partner_analytics.analysis.network.network_summary`.
+    title : str, optional
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Three line traces over the waves: "Density" (share of possible working links),
+        "Mean trust" and "Mean value" (1..4, on a second axis).
+    """
+    s = summary.sort_values(["wave_end", "wave"])
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=s["wave"].tolist(),
+            y=s["density"].tolist(),
+            mode="lines+markers",
+            name="Density (share of possible links)",
+            yaxis="y",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=s["wave"].tolist(),
+            y=s["mean_trust"].tolist(),
+            mode="lines+markers",
+            name="Mean trust (1–4)",
+            yaxis="y2",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=s["wave"].tolist(),
+            y=s["mean_value"].tolist(),
+            mode="lines+markers",
+            name="Mean value (1–4)",
+            yaxis="y2",
+        )
+    )
+    fig.update_layout(
+        **base_layout(title or "How the network changed from wave to wave"),
+        xaxis={"title": "Wave", "type": "category"},
+        yaxis={"title": "Density", "range": [0, 1], "tickformat": ".0%"},
+        yaxis2={"title": "Trust and value", "range": [1, 4], "overlaying": "y", "side": "right"},
+        legend={"orientation": "h", "y": -0.2},
+        height=460,
+    )
+    return fig
