@@ -160,7 +160,7 @@ def _write_csv(path: Path, cols, rows, sep: str, encoding: str) -> None:
     path.write_bytes(buf.getvalue().encode(encoding, errors="replace"))
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     tables=st.lists(_table(), max_size=4),
     junk=st.binary(max_size=200),
@@ -186,7 +186,7 @@ def test_random_packages_load_or_raise_validation_error_never_anything_else(
             assert isinstance(p.partners, pd.DataFrame)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(junk=st.binary(min_size=0, max_size=400))
 def test_random_bytes_as_a_workbook_or_a_table_raise_validation_error(tmp_path_factory, junk):
     root = tmp_path_factory.mktemp("junk")
