@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["RawTable", "RawPackage", "read_package", "normalize_header", "TABLE_FILE_SUFFIXES"]
@@ -96,49 +97,125 @@ def sniff_delimiter(text: str) -> str:
 def _finish(frame: pd.DataFrame, file: str, first_row: int) -> pd.DataFrame:
     frame = frame.copy()
     frame.columns = [normalize_header(c) for c in frame.columns]
-    frame[FILE_COL] = file
-    frame[ROW_COL] = range(first_row, first_row + len(frame))
+    frame[FILE_COL] = pd.Categorical.from_codes([0] * len(frame), categories=[file]) if len(frame) else file
+    frame[ROW_COL] = np.arange(first_row, first_row + len(frame), dtype="int64")
     return frame
 
 
 def _drop_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    data = frame.drop(columns=[FILE_COL, ROW_COL])
-    blank = data.isna() | (data.astype("str").apply(lambda s: s.str.strip()) == "")
-    return frame[~blank.all(axis=1)]
+    """Rows whose every cell is empty are not data (a spreadsheet's trailing blank lines)."""
+    blank = None
+    for i, c in enumerate(frame.columns):
+        if c in (FILE_COL, ROW_COL):
+            continue
+        col = frame.iloc[:, i]  # by position: two headers may normalise to one name
+        if col.dtype != "str":
+            col = col.astype("str")
+        b = col.isna() | (col.str.strip() == "")
+        blank = b if blank is None else (blank & b)
+        if not blank.any():
+            return frame
+    return frame if blank is None else frame[~blank]
+
+
+def _guess_encoding(head: bytes) -> str:
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    return "utf-8"
+
+
+def _read_csv_arrow(path: Path, head: bytes, delim: str, encoding: str) -> pd.DataFrame | None:
+    """Fast path for UTF-8 files: pyarrow parses straight into string columns.
+
+    Returns None (and the pandas parser takes over) for anything unusual: bytes that are
+    not UTF-8, a ragged line, duplicate header names. Blank lines stay as rows of empty
+    strings, so row numbers are the spreadsheet's.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    text = head.decode(encoding, errors="replace")
+    try:
+        header = next(csv.reader([text.split("\n", 1)[0].rstrip("\r")], delimiter=delim))
+    except (csv.Error, StopIteration):
+        return None
+    header = [h.replace("\ufeff", "") for h in header]
+    if len(set(header)) != len(header) or not header:
+        return None
+    try:
+        table = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(
+                column_names=header, skip_rows=1, encoding="utf8", block_size=1 << 24
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delim, ignore_empty_lines=False, newlines_in_values=True
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={h: pa.string() for h in header},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                null_values=[],
+                check_utf8=True,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError, OSError):
+        return None
+    text_dtype = pd.StringDtype("pyarrow", na_value=float("nan"))
+    return table.to_pandas(types_mapper=lambda t: text_dtype if t == pa.string() else None)
 
 
 def read_csv_file(path: Path, table: str, display: str, problems: list[dict]):
-    data = path.read_bytes()
-    if not data.strip():
+    """A CSV file as text cells. The file is parsed from disk (never held as one string):
+    the encoding is UTF-8 (BOM or not), else Windows-1252, else Latin-1; the delimiter is
+    sniffed from the header line."""
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16)
+    if not head.strip() and size <= len(head):
         problems.append(
             _problem(table, display, "the file is empty: expected a header row naming the columns")
         )
         return None, False
-    text, _enc = decode_bytes(data)
-    delim = sniff_delimiter(text)
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=delim,
-            dtype="str",
-            keep_default_na=False,
-            na_values=[],
-            skip_blank_lines=False,
-            engine="c",
-        )
-    except (pd.errors.ParserError, ValueError, csv.Error) as exc:
-        msg = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
-        m = re.search(r"line (\d+)", msg)
-        problems.append(
-            _problem(
-                table,
-                display,
-                f"cannot read the file as {'semicolon' if delim == ';' else 'comma'}-separated "
-                f"text: {msg}",
-                row=int(m.group(1)) if m else None,
+    first = _guess_encoding(head)
+    delim = sniff_delimiter(decode_bytes(head)[0])
+    frame = _read_csv_arrow(path, head, delim, first) if first != "utf-16" else None
+    encodings = [] if frame is not None else list(dict.fromkeys([first, "cp1252", "latin-1"]))
+    for encoding in encodings:
+        try:
+            frame = pd.read_csv(
+                path,
+                sep=delim,
+                dtype="str",
+                keep_default_na=False,
+                na_values=[],
+                skip_blank_lines=False,
+                engine="c",
+                encoding=encoding,
+                encoding_errors="strict",
             )
-        )
+            break
+        except UnicodeDecodeError:
+            continue
+        except (pd.errors.ParserError, ValueError, csv.Error) as exc:
+            msg = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+            m = re.search(r"line (\d+)", msg)
+            problems.append(
+                _problem(
+                    table,
+                    display,
+                    f"cannot read the file as {'semicolon' if delim == ';' else 'comma'}-separated "
+                    f"text: {msg}",
+                    row=int(m.group(1)) if m else None,
+                )
+            )
+            return None, False
+    if frame is None:  # pragma: no cover - latin-1 decodes every byte
+        problems.append(_problem(table, display, "cannot decode the file: expected UTF-8 or Latin-1 text"))
         return None, False
+    frame.columns = [str(c).replace("\ufeff", "") for c in frame.columns]
     frame = _finish(frame, display, 2)
     return _drop_blank_rows(frame), delim == ";"
 
