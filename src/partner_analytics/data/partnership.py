@@ -154,7 +154,9 @@ def default_factors_table(factors: pd.DataFrame | None = None) -> pd.DataFrame:
     f = factors.copy()
     f[FILE_COL] = "(packaged mutuality factor set)"
     f[ROW_COL] = pd.array(range(2, len(f) + 2), dtype="Int64")
-    return pd.concat([empty_table(TABLES["factors"]), f], ignore_index=True)
+    out = pd.concat([empty_table(TABLES["factors"]), f], ignore_index=True)
+    out[FILE_COL] = out[FILE_COL].astype("category")
+    return out
 
 
 def sha256_file(path: str | Path) -> str:

@@ -82,9 +82,13 @@ def _cast(name: str, frame: pd.DataFrame) -> pd.DataFrame:
             dtype = "datetime64[ns]"
         elif c == ROW_COL:
             dtype = "Int64"
+        elif c == FILE_COL:
+            dtype = "category"
         else:
             dtype = "str"
-        if dtype == "str":
+        if dtype == "category":
+            s = s.astype("str").astype("category")
+        elif dtype == "str":
             s = s.astype("object").where(s.notna(), None).astype("str")
         else:
             s = s.astype(dtype)
@@ -408,6 +412,7 @@ def _append(con, name: str, frame: pd.DataFrame, import_id: int) -> None:
         return
     base = con.execute(f'select coalesce(max(_seq), 0) from "{name}"').fetchall()[0][0]
     data = frame.assign(_import_id=import_id, _seq=range(base + 1, base + 1 + len(frame)))
+    data[FILE_COL] = data[FILE_COL].astype("str")  # a categorical would become an ENUM
     con.register("_new", data)
     collist = ", ".join(f'"{c}"' for c in data.columns)
     _run(con, f'insert into "{name}" ({collist}) select {collist} from _new')

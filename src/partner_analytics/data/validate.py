@@ -52,7 +52,7 @@ def empty_table(spec: TableSpec) -> pd.DataFrame:
     frame = pd.DataFrame({c.name: pd.Series(dtype=c.dtype) for c in spec.columns})
     if spec.name in ("stakeholder_ratings", "assessments", "relationships"):
         frame["wave_end"] = pd.Series(dtype="datetime64[ns]")
-    frame[FILE_COL] = pd.Series(dtype="str")
+    frame[FILE_COL] = pd.Series(dtype="str").astype("category")
     frame[ROW_COL] = pd.Series(dtype="Int64")
     return frame
 
@@ -95,7 +95,8 @@ class _Collector:
 
 def _stripped(s: pd.Series) -> pd.Series:
     s = s.astype("str").str.strip()
-    return s.mask(s == "")
+    empty = s == ""
+    return s.mask(empty) if empty.any() else s
 
 
 def _coerce(spec: TableSpec, col: Col, raw: pd.Series, frame, comma: set[str], out: _Collector):
@@ -109,9 +110,10 @@ def _coerce(spec: TableSpec, col: Col, raw: pd.Series, frame, comma: set[str], o
             return text.str.upper()
         return text.str.lower().str.replace(r"[\s\-]+", "_", regex=True)
     if col.kind == "period":
-        uniq = pd.unique(text.dropna())
-        mapping = {u: normalize_period(u) for u in uniq}
-        values = text.map(mapping)
+        # through the distinct labels: a column of 10^7 periods has a few dozen of them
+        codes, uniques = pd.factorize(text)
+        canon = pd.array([normalize_period(u) for u in uniques], dtype="str")
+        values = pd.Series(canon.take(codes, allow_fill=True), index=text.index)
         bad = given & values.isna()
         out.cells(
             "error", spec, frame, bad, col.name, raw,
@@ -326,7 +328,7 @@ def validate_package(
         for c in extras:
             result[c] = _stripped(frame[c])
         t = pd.DataFrame(result, index=frame.index)
-        t[FILE_COL] = frame[FILE_COL].astype("str")
+        t[FILE_COL] = frame[FILE_COL].astype("category")
         t[ROW_COL] = frame[ROW_COL].astype("Int64")
         for c in carried:
             t[c] = frame[c]
