@@ -198,3 +198,19 @@ def test_random_bytes_as_a_workbook_or_a_table_raise_validation_error(tmp_path_f
     book.write_bytes(junk)
     with pytest.raises(ValidationError):
         load_partnership(book)
+
+
+def test_a_duplicate_assessment_without_item_codes_is_reported_with_the_first_row():
+    assessments = pd.DataFrame(
+        {"wave": "2026-Q1", "respondent_id": ["R1", "R1"], "partner_id": "P1",
+         "factor_code": "601", "score": [3, 4]}
+    )
+    with pytest.raises(ValidationError) as info:
+        Partnership.from_frames(partners=PARTNERS, assessments=assessments)
+    p = info.value.problems
+    p = p[p["severity"] == "error"]
+    assert p["message"].tolist() == [
+        "duplicate key wave '2026-Q1', respondent_id 'R1', factor_code '601': already on row 2; "
+        "expected one row per wave, respondent_id, factor_code, item_code"
+    ]
+    assert p["row"].tolist() == [3]

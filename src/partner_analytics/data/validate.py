@@ -215,8 +215,11 @@ def _run_pandera(spec: TableSpec, typed: pd.DataFrame, raw: pd.DataFrame, out: _
             if rec.check in ("field_uniqueness", "multiple_fields_uniqueness") or (
                 isinstance(rec.check, str) and "unique" in rec.check
             ):
-                keyvals = typed.loc[idx, key]
-                same = (typed[key] == keyvals).fillna(typed[key].isna() & keyvals.isna()).all(axis=1)
+                same = pd.Series(True, index=typed.index)
+                for k in key:
+                    v = typed.at[idx, k]
+                    col = typed[k]
+                    same &= col.isna() if pd.isna(v) else (col == v).fillna(False).astype(bool)
                 first = typed.loc[same, ROW_COL].min()
                 label = ", ".join(f"{k} '{typed.at[idx, k]}'" for k in key if pd.notna(typed.at[idx, k]))
                 out.add(
