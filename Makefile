@@ -17,8 +17,8 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)  ## create .venv and install the package with everything the tests need
 
-report: setup  ## the main job on the sample partnership
-	$(BIN)/partner-analytics summary data/sample
+report: setup  ## the main job: the sample partnership's report for its latest quarter (prints where the HTML is)
+	$(BIN)/partner-analytics report data/sample --as-of 2026-09-30 --out reports/sample
 
 test: setup  ## every test: unit, real data, notebooks (nbval), browser
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile tests

@@ -179,6 +179,124 @@ def import_open_sdg_cmd(
     out.print(f"package written to {path}")
 
 
+@app.command()
+def report(
+    path: PathArg,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the reports to (created).")],
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="The report day: YYYY-MM-DD or a period such as 2026-Q3.")
+    ] = None,
+    previous: Annotated[
+        str | None, typer.Option(help="The day to compare with (default: the end of the quarter before).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="html, pdf or html,pdf (PDF needs chromium).")] = "html",
+    periods: Annotated[
+        str | None,
+        typer.Option(help="One report per period, e.g. 2025-Q1:2026-Q3 (instead of --as-of)."),
+    ] = None,
+    title: Annotated[str | None, typer.Option(help="Report title (default: partnership and period).")] = None,
+    min_n: Annotated[int, typer.Option("--min-n", help="Small cells: fewer raters/respondents show 'n < 3'.")] = 3,
+    sections: Annotated[
+        str | None, typer.Option(help="Comma-separated sections to include (default: all).")
+    ] = None,
+) -> None:
+    """Write the periodic evaluation report (executed notebook, offline HTML, PDF).
+
+    Exit 1 when a report (or any period of --periods) failed, 2 on bad arguments.
+    """
+    import warnings
+
+    from rich.markup import escape
+
+    from partner_analytics import reports
+
+    reports.skip_slow_optional_imports()  # this process only writes reports
+    if (as_of is None) == (periods is None):
+        err.print("[red]give either --as-of DATE or --periods FIRST:LAST[/red]")
+        raise typer.Exit(2)
+    section_list = [s.strip() for s in sections.split(",") if s.strip()] if sections else None
+    try:
+        formats = reports.parse_formats(fmt)
+    except ValueError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    if "pdf" in formats and not reports.pdf_available():
+        err.print(f"[yellow]no PDF: chromium is not installed at {reports.CHROMIUM}; writing HTML only[/yellow]")
+    options = {"out": out_dir, "formats": formats, "title": title, "min_n": min_n, "sections": section_list}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", reports.ReportWarning)  # said above
+        if periods is None:
+            try:
+                written = reports.render_report(path, as_of=as_of, previous=previous, **options)
+            except Exception as exc:  # noqa: BLE001 - say what failed, exit 1
+                err.print(f"[red]the report failed: {escape(reports.error_text(exc))}[/red]", soft_wrap=True)
+                raise typer.Exit(1) from None
+            for kind in ("notebook", "pdf"):
+                if kind in written:
+                    out.print(f"{kind}: {written[kind]}", soft_wrap=True)
+            out.print(f"HTML report: {written['html']}", soft_wrap=True)
+            return
+        if previous is not None:
+            err.print("[yellow]--previous is ignored with --periods: each period is compared with the one before[/yellow]")
+        try:
+            results = reports.render_periods(path, periods, **options)
+        except Exception as exc:  # noqa: BLE001 - a bad range
+            err.print(f"[red]{escape(str(exc))}[/red]")
+            raise typer.Exit(2) from None
+    failed = [r for r in results if not r.ok]
+    for r in results:
+        if r.ok:
+            out.print(f"{r.period}: {r.paths['html']}", soft_wrap=True)
+        else:
+            err.print(f"[red]{r.period}: FAILED: {escape(r.error)}[/red]", soft_wrap=True)
+    out.print(f"{len(results) - len(failed)} of {len(results)} report(s) written to {out_dir}")
+    if failed:
+        err.print(f"[red]{len(failed)} period(s) failed: {', '.join(r.period for r in failed)}[/red]")
+        raise typer.Exit(1)
+
+
+@app.command()
+def dashboards(
+    path: Annotated[
+        Path | None, typer.Argument(help="The package to show (default: the sample partnership).")
+    ] = None,
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8866,
+    ip: Annotated[
+        str, typer.Option(help="Address to serve on; any but 127.0.0.1 needs --token or --password.")
+    ] = "127.0.0.1",
+    token: Annotated[
+        str | None,
+        typer.Option(help="Secret for the first URL (http://HOST:PORT/?token=SECRET).", envvar="PARTNER_ANALYTICS_TOKEN"),
+    ] = None,
+    password: Annotated[
+        bool,
+        typer.Option("--password", help="Ask for a password (or read PARTNER_ANALYTICS_PASSWORD); browsers get a login page."),
+    ] = False,
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="Do not open a browser.")] = False,
+) -> None:
+    """Serve the steering-group dashboards with Voila (landing page at /; Ctrl-C stops them)."""
+    import os
+
+    from partner_analytics.pages.serve import check_access, serve
+
+    secret = os.environ.get("PARTNER_ANALYTICS_PASSWORD") or None
+    if password and not secret:
+        secret = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        check_access(ip, token, secret)
+    except ValueError as exc:
+        err.print(str(exc), style="red", markup=False)
+        raise typer.Exit(2) from None
+    if path is not None and not path.exists():
+        err.print(f"{path}: no such package (a folder, an .xlsx workbook or a .duckdb store)", style="red", markup=False)
+        raise typer.Exit(2)
+    code = serve(
+        path, port=port, ip=ip, token=token, password=secret, open_browser=not no_browser,
+        echo=lambda text: out.print(text, markup=False),
+    )  # fmt: skip
+    raise typer.Exit(code)
+
+
 def main() -> None:  # pragma: no cover
     app()
 

@@ -1,0 +1,515 @@
+"""Periodic evaluation reports: papermill runs the template, nbconvert writes offline HTML.
+
+:func:`render_report` runs ``notebooks/report.ipynb`` with papermill for one report day,
+keeps the executed notebook, writes a self-contained HTML file (code hidden, plotly.js
+inlined once so that it opens offline, a table of contents, no CDN links) and, where
+Debian's chromium is installed, prints that HTML to PDF. :func:`render_periods` makes one
+report per period of a range ("2025-Q1:2026-Q3") with a progress bar, going on past a
+period that fails and saying which one failed and why.
+
+Measured facts behind the choices (docs/reports.md): under papermill plotly's default
+renderer emits only its own mimetype, which nbconvert's HTML drops, so the template writes
+figures as HTML with plotly.js once (what the ``notebook`` renderer does, without its CDN
+MathJax link and its seconds of imports); ``nbconvert --to webpdf`` wants Playwright's own
+Chromium download and clips plotly figures, so the PDF is printed by ``chromium --headless``.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import re
+import subprocess
+import sys
+import threading
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = [
+    "TEMPLATE",
+    "PeriodResult",
+    "ReportWarning",
+    "error_text",
+    "html_to_pdf",
+    "notebook_to_html",
+    "parse_formats",
+    "pdf_available",
+    "render_periods",
+    "render_report",
+    "report_stem",
+    "skip_slow_optional_imports",
+]
+
+#: The papermill template (in the source tree, next to the evaluator notebooks).
+TEMPLATE = Path(__file__).resolve().parents[2] / "notebooks" / "report.ipynb"
+CHROMIUM = Path("/usr/bin/chromium")
+FORMATS = ("html", "pdf")
+# cells left out of the HTML: the template's own explanation and the parameters
+_REMOVED_TAGS = {"remove_cell", "parameters", "injected-parameters"}
+
+
+class ReportWarning(UserWarning):
+    """Something the report could not do (a PDF without chromium), said plainly."""
+
+
+@dataclass
+class PeriodResult:
+    """One period of :func:`render_periods`: the files written, or the error."""
+
+    period: str
+    as_of: str
+    paths: dict[str, Path] = field(default_factory=dict)
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def skip_slow_optional_imports() -> None:
+    """Keep jsonschema from importing ``rfc3987_syntax`` in this process.
+
+    papermill and nbconvert import nbformat, which imports jsonschema, whose format
+    checker imports every optional format library it finds; ``rfc3987_syntax`` builds a
+    grammar when imported (0.5 to 4 s on these machines, more than the rest of papermill).
+    nbformat never checks the "iri" formats it serves, so a command-line process that
+    only writes reports can do without it. Call this before papermill is imported; it does
+    nothing once jsonschema is loaded. Not called by the library functions, which must not
+    change the importing process.
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)
+
+
+def pdf_available() -> bool:
+    """True when Debian's chromium is installed at /usr/bin/chromium."""
+    return CHROMIUM.is_file()
+
+
+def report_stem(as_of) -> str:
+    """The file name (without suffix) of a report: ``report-2026-Q3`` (a day ending a
+    quarter, or a quarter), ``report-2026-09`` / ``report-2026`` (a month or year given as
+    such), else ``report-2026-08-15``."""
+    from partner_analytics.pages.period import period_name
+
+    return f"report-{period_name(as_of)}"
+
+
+def parse_formats(formats) -> tuple[str, ...]:
+    """``"html,pdf"`` or a sequence -> ("html", "pdf"); ValueError for anything else."""
+    if isinstance(formats, str):
+        formats = [f.strip() for f in formats.split(",")]
+    out = tuple(dict.fromkeys(f.strip().lower() for f in formats if f and f.strip()))
+    bad = [f for f in out if f not in FORMATS]
+    if bad or not out:
+        raise ValueError(
+            f"formats must be among {', '.join(FORMATS)}; got {', '.join(bad) or 'none'}"
+        )
+    return out
+
+
+def _template(sections) -> object:
+    """The template notebook, with the cells of sections not asked for removed."""
+    import nbformat
+
+    from partner_analytics.pages.report_sections import SECTIONS
+
+    if not TEMPLATE.is_file():
+        raise FileNotFoundError(
+            f"the report template is not at {TEMPLATE}: install partner_analytics from its "
+            "source folder (pip install -e .) so that notebooks/report.ipynb is found"
+        )
+    nb = nbformat.read(TEMPLATE, as_version=4)
+    if sections is None:
+        return nb
+    keep = set(sections)
+    unknown = keep - set(SECTIONS)
+    if unknown:
+        raise ValueError(
+            f"unknown section(s) {', '.join(sorted(unknown))}; the sections are: {', '.join(SECTIONS)}"
+        )
+    nb = copy.deepcopy(nb)
+    cells = []
+    for cell in nb.cells:
+        tags = cell.get("metadata", {}).get("tags", [])
+        sec = [t[len("section-") :] for t in tags if t.startswith("section-")]
+        if sec and not set(sec) & keep:
+            continue
+        cells.append(cell)
+    nb.cells = cells
+    return nb
+
+
+# --------------------------------------------------------------------------- HTML
+
+_CSS = """
+main { max-width: 1180px; margin: 0 auto; }
+.pa-title { font-size: 2rem; margin-bottom: 0.2em; }
+.pa-subtitle { color: #555; margin-top: 0; }
+nav.pa-toc { border: 1px solid #ddd; background: #fafafa; padding: 0.6em 1.2em; margin: 1em 0 1.5em; }
+nav.pa-toc ol { margin: 0.3em 0; }
+nav.pa-toc a { text-decoration: none; }
+.pa-table-wrap { overflow-x: auto; margin: 0.6em 0 1.2em; }
+.pa-caption { font-weight: 600; margin: 0.2em 0; }
+table.pa-table { border-collapse: collapse; font-size: 0.92rem; }
+.jp-RenderedHTMLCommon table.pa-table { margin: 0; }
+.jp-RenderedHTMLCommon table.pa-table th, .jp-RenderedHTMLCommon table.pa-table td {
+  border-bottom: 1px solid #e3e3e3; padding: 0.25em 0.7em; vertical-align: top; max-width: 36em; }
+.jp-RenderedHTMLCommon table.pa-table .txt { text-align: left; }
+.jp-RenderedHTMLCommon table.pa-table .num { text-align: right; white-space: nowrap; }
+.jp-RenderedHTMLCommon table.pa-table th { background: #f3f3f3; }
+ul.pa-highlights { list-style: none; padding-left: 0; }
+blockquote.pa-note { border-left: 4px solid #d9822b; background: #fdf6ee; margin: 0.6em 0; padding: 0.3em 0.9em; }
+li.pa-hl { margin: 0.35em 0; }
+.pa-badge { display: inline-block; min-width: 4.2em; text-align: center; border-radius: 3px; padding: 0 0.4em;
+            margin-right: 0.5em; color: #fff; font-size: 0.8rem; text-transform: uppercase; }
+.pa-badge.pa-alert { background: #c0392b; } .pa-badge.pa-watch { background: #d9822b; }
+.pa-badge.pa-good { background: #2e9e5b; } .pa-badge.pa-info { background: #7a7a7a; }
+@media print {
+  nav.pa-toc { page-break-after: always; }
+  h2 { page-break-before: always; }
+  .jp-OutputArea-output, table.pa-table, .plotly-graph-div { page-break-inside: avoid; }
+  a.anchor-link { display: none; }
+}
+"""
+
+_TEMPLATE_J2 = (
+    "{%- extends 'index.html.j2' -%}\n"
+    # no CDN: require.js and MathJax are not needed (plotly.js is inlined by the
+    # template), mermaid is not used
+    "{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}\n"
+    "{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}\n"
+    "{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}\n"
+    '{% block extra_css %}<style type="text/css">' + _CSS + "</style>{% endblock extra_css %}\n"
+)
+
+_MATHJAX_CDN = re.compile(r'<script src="https?://[^"]*mathjax[^"]*"></script>')
+_H2 = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', re.DOTALL)
+
+
+def _toc(body: str) -> str:
+    items = []
+    for anchor, inner in _H2.findall(body):
+        text = re.sub(r"<a class=\"anchor-link\".*?</a>", "", inner, flags=re.DOTALL)
+        text = re.sub(r"<[^>]+>", "", text).strip()
+        items.append(f'<li><a href="#{anchor}">{text}</a></li>')
+    if not items:
+        return body
+    nav = '<nav class="pa-toc"><strong>Contents</strong><ol>' + "".join(items) + "</ol></nav>"
+    marker = re.search(r'<p class="pa-subtitle">.*?</p>', body, re.DOTALL)
+    if marker:
+        return body[: marker.end()] + nav + body[marker.end() :]
+    return body.replace("<main>", "<main>" + nav, 1)
+
+
+_PLOTLY_PLACEHOLDER = "<!-- plotly.js of the report -->"
+
+
+def _set_aside_plotly_js(nb) -> str | None:
+    """Replace the output holding plotly.js by a placeholder; return the library's HTML."""
+    from partner_analytics.pages.report_sections import PLOTLY_JS_ID
+
+    start = f'<script id="{PLOTLY_JS_ID}"'
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            text = data.get("text/html", "")
+            text = text if isinstance(text, str) else "".join(text)
+            if text.startswith(start):
+                data["text/html"] = _PLOTLY_PLACEHOLDER
+                return text
+    return None
+
+
+def _report_title(nb) -> str | None:
+    """The title the report printed (its ``pa-title`` heading), for the page's <title>."""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            text = out.get("data", {}).get("text/html", "")
+            text = text if isinstance(text, str) else "".join(text)
+            m = re.search(r'<h1 class="pa-title">(.*?)</h1>', text, re.DOTALL)
+            if m:
+                return html.unescape(m.group(1))
+    return None
+
+
+def _html_exporter():
+    """nbconvert's HTML exporter as the report uses it (lab template without CDN links,
+    inputs and prompts hidden, template notes and parameters removed)."""
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    exporter = HTMLExporter(
+        template_name="lab",
+        extra_loaders=[DictLoader({"pa_report.html.j2": _TEMPLATE_J2})],
+        template_file="pa_report.html.j2",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags=_REMOVED_TAGS), enabled=True
+    )
+    return exporter
+
+
+class _WarmExporter(threading.Thread):
+    """Import nbconvert and compile its templates while the kernel runs the notebook.
+
+    Started after papermill and the Jupyter client are imported, so that the two threads
+    never import the same module at once; the kernel is another process, so the parent's
+    second core is free meanwhile. Saves one to two seconds per report; on any error the
+    conversion simply builds its exporter itself.
+    """
+
+    def __init__(self):
+        super().__init__(daemon=True, name="warm-nbconvert")
+        self.exporter = None
+
+    def run(self) -> None:
+        try:
+            import nbformat
+
+            exporter = _html_exporter()
+            nb = nbformat.v4.new_notebook()
+            nb.cells = [nbformat.v4.new_markdown_cell("## Warm-up")]
+            exporter.from_notebook_node(nb)
+            self.exporter = exporter
+        except Exception:  # noqa: BLE001 - the real conversion will say what is wrong
+            self.exporter = None
+
+    def take(self):
+        self.join()
+        return self.exporter
+
+
+def notebook_to_html(
+    notebook: str | Path, html_path: str | Path, *, title: str | None = None, exporter=None
+) -> Path:
+    """An executed report notebook as one self-contained HTML file.
+
+    Inputs and prompts hidden, the template's explanation and parameter cells removed,
+    no require.js / MathJax / mermaid CDN links, report CSS inlined, a table of contents
+    of the section headings after the subtitle. plotly.js is in the notebook's outputs
+    (written once by the template), so the page works from file:// without network.
+    ``exporter``: a ready exporter from :func:`_html_exporter` (default: a new one).
+    """
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    title = title or _report_title(nb)
+    # plotly.js (5 MB) is set aside while nbconvert works (its HTML exporter parses the
+    # whole page with BeautifulSoup) and put back in place afterwards
+    library = _set_aside_plotly_js(nb)
+    if title:
+        nb.metadata["title"] = title
+    exporter = exporter or _html_exporter()
+    body, _ = exporter.from_notebook_node(nb)
+    # plotly's own renderers add a MathJax CDN script to every figure (for LaTeX in
+    # figures, which the report does not use): should a notebook hold one, drop it
+    body = _MATHJAX_CDN.sub("", body)
+    if library is not None:
+        body = body.replace(_PLOTLY_PLACEHOLDER, library, 1)
+    body = _toc(body)
+    out = Path(html_path)
+    out.write_text(body, encoding="utf-8")
+    return out
+
+
+def html_to_pdf(html_path: str | Path, pdf_path: str | Path, *, timeout: float = 120) -> Path:
+    """Print an HTML report to PDF with Debian's chromium (headless, figures complete)."""
+    if not pdf_available():
+        raise FileNotFoundError(
+            f"no PDF: chromium is not installed at {CHROMIUM} (apt install chromium)"
+        )
+    src, dst = Path(html_path).resolve(), Path(pdf_path).resolve()
+    dst.unlink(missing_ok=True)
+    cmd = [
+        str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        f"--print-to-pdf={dst}", "--virtual-time-budget=10000", src.as_uri(),
+    ]  # fmt: skip
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+    if not dst.is_file() or dst.stat().st_size == 0:
+        raise RuntimeError(
+            f"chromium did not write {dst} (exit {proc.returncode}): {proc.stderr.strip()[-500:]}"
+        )
+    return dst
+
+
+# --------------------------------------------------------------------------- running
+
+
+def render_report(
+    path,
+    *,
+    as_of,
+    previous=None,
+    out,
+    formats=("html",),
+    title: str | None = None,
+    min_n: int = 3,
+    sections=None,
+) -> dict[str, Path]:
+    """Run the report template for one day and write the notebook, HTML and PDF.
+
+    Parameters
+    ----------
+    path : str or Path
+        The package folder, workbook or DuckDB store.
+    as_of : date or period label
+        The report day ("2026-09-30" or "2026-Q3").
+    previous : date or period label, optional
+        The day to compare with (default: the end of the period before: the quarter
+        before, or the month or year before when ``as_of`` is written as one).
+    out : str or Path
+        The folder to write to (created).
+    formats : sequence of {"html", "pdf"} or "html,pdf"
+        The executed notebook is always kept; HTML is written whenever PDF is asked too.
+        Without chromium the PDF is skipped with a :class:`ReportWarning`.
+    title, min_n, sections
+        Template parameters (see notebooks/report.ipynb).
+
+    Returns
+    -------
+    dict
+        ``{"notebook": .ipynb, "html": .html, "pdf": .pdf}`` (the files written), named
+        ``report-<period>`` (see :func:`report_stem`).
+
+    Raises
+    ------
+    papermill.PapermillExecutionError
+        When a cell of the template fails (the executed notebook, with the error, is kept).
+    """
+    import jupyter_client.manager  # noqa: F401 - imported here, before the warm-up thread
+    import nbclient.client  # noqa: F401
+    import papermill as pm
+    import papermill.engines
+
+    from partner_analytics.pages.period import parse_as_of, previous_period_end
+
+    fmts = parse_formats(formats)
+    src = Path(path).expanduser().resolve()
+    if not src.exists():
+        raise FileNotFoundError(f"no package at {src}")
+    day = parse_as_of(as_of)
+    # the period before, of the kind as_of is written in (quarter, month, year)
+    prev_day = previous_period_end(as_of) if previous in (None, "") else parse_as_of(previous)
+    prev = prev_day.date().isoformat()
+    folder = Path(out).expanduser().resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = report_stem(as_of)
+    nb_path = folder / f"{stem}.ipynb"
+    params = {
+        "data": str(src),
+        "as_of": day.date().isoformat(),
+        "previous": prev,
+        "title": title,
+        "min_n": int(min_n),
+        "sections": list(sections) if sections is not None else None,
+    }
+    nb = _template(params["sections"])
+    warm = _WarmExporter()
+    warm.start()
+    pm.execute_notebook(
+        nb,
+        str(nb_path),
+        parameters=params,
+        kernel_name="python3",
+        cwd=str(TEMPLATE.parent if TEMPLATE.parent.is_dir() else folder),
+        progress_bar=False,
+        request_save_on_cell_execute=False,
+        log_output=False,
+        # ipykernel 7 warns on stderr that the local TCP transport is not encrypted
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+    )
+    written = {"notebook": nb_path}
+    written["html"] = notebook_to_html(
+        nb_path, folder / f"{stem}.html", title=title, exporter=warm.take()
+    )
+    if "pdf" in fmts:
+        if pdf_available():
+            written["pdf"] = html_to_pdf(written["html"], folder / f"{stem}.pdf")
+        else:
+            warnings.warn(
+                f"no PDF written: chromium is not installed at {CHROMIUM} (apt install chromium); "
+                f"the HTML report is at {written['html']}",
+                ReportWarning,
+                stacklevel=2,
+            )
+    return written
+
+
+def error_text(exc: BaseException) -> str:
+    """One line saying what failed: the exception (for papermill: of the failing cell)."""
+    ename = getattr(exc, "ename", None)
+    if ename:  # papermill.PapermillExecutionError
+        cell = getattr(exc, "cell_index", None)
+        where = f" in cell {cell}" if cell is not None else ""
+        return f"{ename}: {getattr(exc, 'evalue', '')}{where}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def render_periods(
+    path,
+    periods: str,
+    *,
+    out,
+    formats=("html",),
+    title: str | None = None,
+    min_n: int = 3,
+    sections=None,
+    progress: bool = True,
+) -> list[PeriodResult]:
+    """One report per period of a range, going on past failures.
+
+    Parameters
+    ----------
+    path : str or Path
+        The package.
+    periods : str
+        ``"FIRST:LAST"``: quarters ("2025-Q1:2026-Q3"), months or years, both ends
+        included. Each report is as of the period's last day and compared with the period
+        before.
+    out, formats, title, min_n, sections
+        As in :func:`render_report`; all reports go to ``out``.
+    progress : bool
+        Show a tqdm progress bar on stderr.
+
+    Returns
+    -------
+    list of PeriodResult
+        One per period, in order: ``paths`` when written, ``error`` (the exception's type
+        and message, and the failing cell) when not.
+    """
+    from tqdm.auto import tqdm
+
+    from partner_analytics.data.periods import period_end
+    from partner_analytics.pages.period import period_range
+
+    labels = period_range(periods)
+    results = []
+    bar = tqdm(labels, desc="reports", unit="report", disable=not progress, file=sys.stderr)
+    for lab in bar:
+        bar.set_postfix_str(lab)
+        res = PeriodResult(lab, period_end(lab).date().isoformat())
+        try:
+            res.paths = render_report(
+                path,
+                as_of=lab,
+                out=out,
+                formats=formats,
+                title=title,
+                min_n=min_n,
+                sections=sections,
+            )
+        except Exception as exc:  # noqa: BLE001 - one failing period must not stop the others
+            res.error = error_text(exc)
+            kept = Path(out).expanduser().resolve() / f"{report_stem(lab)}.ipynb"
+            if getattr(exc, "ename", None) and kept.is_file():
+                res.error += f" (the executed notebook, with the error: {kept})"
+        results.append(res)
+    bar.close()
+    return results
