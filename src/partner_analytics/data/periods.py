@@ -70,6 +70,8 @@ def period_end(label: str) -> pd.Timestamp:
 
 def periods_end(labels: pd.Series) -> pd.Series:
     """Vectorised :func:`period_end` for a Series of canonical labels."""
-    uniq = pd.unique(labels.dropna())
-    mapping = {lab: period_end(lab) for lab in uniq}
-    return labels.map(mapping).astype("datetime64[ns]")
+    # through the distinct labels: 10^7 observations have a few dozen periods
+    codes, uniques = pd.factorize(labels)
+    ends = pd.DatetimeIndex([period_end(lab) for lab in uniques], dtype="datetime64[ns]")
+    values = ends.take(codes, allow_fill=True, fill_value=pd.NaT) if len(codes) else ends[:0]
+    return pd.Series(values, index=labels.index, name=labels.name)
