@@ -1,10 +1,18 @@
-"""The Open SDG progress measure of one series, on plain numbers (private).
+"""The Open SDG progress measure on plain numbers (private).
 
 The arithmetic of methods.md section 6, in the order sdg-build 2.4 (the build that publishes
 Statistics Canada's progress statuses) applies it, so that annual data give the published
 progress values to the last bit: the same operations on the same float64 numbers in the same
-order. :mod:`partner_analytics.analysis.indicators` selects base, latest and target from the
-package and calls :func:`series_progress` once per series.
+order. Two statements of the same measure:
+
+- :func:`series_progress`: one series on Python numbers, written as sdg-build writes it (the
+  reference);
+- :func:`series_progress_arrays`: every series at once on numpy columns, what
+  :mod:`partner_analytics.analysis.indicators` uses. It applies the same operations in the
+  same order, each branch of the reference as a mask, so both give the same bits (tests
+  check it on random series). Powers go through the C library's ``pow`` (as Python's ``**``
+  does), not numpy's ``power``, which evaluates them with its own SIMD kernel on some CPUs
+  (AVX-512) and may then differ in the last bit.
 """
 
 from __future__ import annotations
@@ -12,12 +20,17 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
+import pandas as pd
+
 __all__ = [
     "STATUSES",
     "SeriesProgress",
+    "TextColumn",
     "growth",
     "limit_coefficient",
     "series_progress",
+    "series_progress_arrays",
     "status_from_score",
 ]
 
@@ -245,4 +258,415 @@ def series_progress(
         else:
             c = out.scale_c
             out.score = float(_score_without_target(out.progress_value, high, med, low, c))
+    return out
+
+
+# --- every series at once ------------------------------------------------------------------
+
+
+def _numpy_power_is_libm() -> bool:
+    """Whether ``np.power`` on float64 runs numpy's plain loop, which calls the C ``pow``.
+
+    numpy dispatches ``power`` to an SVML kernel on AVX-512 CPUs (X86_V4), whose results may
+    differ from ``pow`` in the last bit. The plain ("baseline") loop calls ``pow`` itself: it
+    is used when numpy reports it as current and agrees with ``math.pow`` on a sample.
+    """
+    try:
+        from numpy.lib.introspect import opt_func_info
+
+        loops = opt_func_info(func_name="^power$", signature="float64")["power"]
+        if not all(v["current"].startswith("baseline") for v in loops.values()):
+            return False
+    except Exception:  # noqa: BLE001 - unknown numpy: take the safe path
+        return False
+    rng = np.random.default_rng(0)
+    a = rng.uniform(0.01, 4.0, 4096)  # growth ratios and exponents 1 / years, |b| <= 1
+    b = rng.choice([-1.0, 1.0], 4096) / rng.uniform(1.0, 40.0, 4096)
+    return bool(np.array_equal(np.power(a, b), [math.pow(x, y) for x, y in zip(a, b)]))
+
+
+_NUMPY_POW_IS_LIBM = _numpy_power_is_libm()
+
+
+def libm_pow(base: np.ndarray, exponent) -> np.ndarray:
+    """``base ** exponent`` elementwise, computed by the C library's ``pow`` as Python does.
+
+    numpy's own ``power`` kernel on some CPUs (SVML on AVX-512) may round differently in the
+    last bit; there each power is taken with :func:`math.pow`, elsewhere ``np.power`` already
+    calls ``pow``. The inputs are finite with ``base >= 0`` (growth ratios of values of the
+    same sign).
+    """
+    base = np.asarray(base, dtype="float64")
+    exponent = np.broadcast_to(np.asarray(exponent, dtype="float64"), base.shape)
+    if _NUMPY_POW_IS_LIBM:
+        with np.errstate(all="ignore"):
+            return np.power(base, np.ascontiguousarray(exponent))
+    a, b = base.tolist(), exponent.tolist()
+    try:
+        return np.fromiter(map(math.pow, a, b), dtype="float64", count=base.size)
+    except OverflowError:  # as np.power: inf rather than an error
+        return np.fromiter(map(_pow_or_inf, a, b), dtype="float64", count=base.size)
+
+
+def _pow_or_inf(a: float, b: float) -> float:
+    try:
+        return math.pow(a, b)
+    except OverflowError:
+        return math.inf
+
+
+def g_text(values: np.ndarray) -> np.ndarray:
+    """``format(v, "g")`` of each value, as an object array (formatted once per distinct value)."""
+    values = np.ascontiguousarray(values, dtype="float64")
+    if not len(values):
+        return np.empty(0, dtype=object)
+    bits, inverse = np.unique(values.view(np.int64), return_inverse=True)  # keeps -0.0 apart
+    text = np.array([format(v, "g") for v in bits.view(np.float64).tolist()], dtype=object)
+    return text[inverse.reshape(-1)]
+
+
+class TextColumn:
+    """A column of texts (or missing) kept as integer codes into a pool of distinct texts.
+
+    Most series share a handful of texts (statuses, reasons, warnings), so edits work on the
+    codes and each distinct text is built once: no Python object per row.
+    """
+
+    __slots__ = ("_index", "codes", "pool")
+
+    def __init__(self, n: int, pool: tuple[str, ...] = ()):
+        self.codes = np.full(n, -1, dtype=np.int32)
+        self.pool: list[str] = []
+        self._index: dict[str, int] = {}
+        for text in pool:
+            self._code(text)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def _code(self, text: str) -> int:
+        code = self._index.get(text)
+        if code is None:
+            code = self._index[text] = len(self.pool)
+            self.pool.append(text)
+        return code
+
+    def set(self, mask: np.ndarray, text: str) -> None:
+        """``text`` on the rows of ``mask``."""
+        self.codes[mask] = self._code(text)
+
+    def set_each(self, mask: np.ndarray, texts) -> None:
+        """One text per row of ``mask`` (an object array, in row order)."""
+        self.codes[mask] = np.array([self._code(t) for t in texts], dtype=np.int32)
+
+    def copy(self) -> TextColumn:
+        out = TextColumn(0)
+        out.codes = self.codes.copy()
+        out.pool = list(self.pool)
+        out._index = dict(self._index)
+        return out
+
+    def prefix(self, mask: np.ndarray, prefix: str) -> None:
+        """``prefix + text`` on the rows of ``mask`` that have a text."""
+        rows = mask & (self.codes >= 0)
+        used = np.unique(self.codes[rows])
+        new = np.zeros(len(self.pool), dtype=np.int32)
+        new[used] = [self._code(prefix + self.pool[c]) for c in used.tolist()]
+        self.codes[rows] = new[self.codes[rows]]
+
+    def update(self, other: TextColumn) -> None:
+        """``other``'s text wherever it has one."""
+        rows = other.codes >= 0
+        remap = np.array([self._code(t) for t in other.pool], dtype=np.int32)
+        self.codes[rows] = remap[other.codes[rows]]
+
+    def join(self, other: TextColumn, sep: str = "; ") -> TextColumn:
+        """Row by row: both texts joined by ``sep``, the one present, or missing."""
+        out = self.copy()
+        remap = np.array([out._code(t) for t in other.pool], dtype=np.int32)
+        only = (self.codes < 0) & (other.codes >= 0)
+        out.codes[only] = remap[other.codes[only]]
+        both = (self.codes >= 0) & (other.codes >= 0)
+        if both.any():
+            pair = self.codes[both].astype(np.int64) * max(len(other.pool), 1) + other.codes[both]
+            pairs, inverse = np.unique(pair, return_inverse=True)
+            width = max(len(other.pool), 1)
+            joined = [
+                out._code(self.pool[k // width] + sep + other.pool[k % width])
+                for k in pairs.tolist()
+            ]
+            out.codes[both] = np.array(joined, dtype=np.int32)[inverse.reshape(-1)]
+        return out
+
+    @classmethod
+    def concat(cls, parts: list[TextColumn]) -> TextColumn:
+        """The columns one after the other."""
+        out = cls(0)
+        codes = []
+        for part in parts:
+            remap = np.array([*(out._code(t) for t in part.pool), -1], dtype=np.int32)
+            codes.append(remap[part.codes])  # code -1 picks the trailing -1
+        out.codes = np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32)
+        return out
+
+    def objects(self) -> np.ndarray:
+        """The texts as an object array, None where missing."""
+        pool = np.array([*self.pool, None], dtype=object)
+        return pool[self.codes]  # code -1 picks the trailing None
+
+    def series(self) -> pd.Series:
+        """The texts as a pandas ``"str"`` column (missing as NaN)."""
+        pool = pd.array(self.pool, dtype="str")
+        return pd.Series(pool.take(self.codes.astype(np.intp), allow_fill=True), dtype="str")
+
+
+# Series measured per block: the block's temporaries stay in the CPU caches (one pass over
+# millions of series otherwise streams every intermediate column through memory).
+_BLOCK = 1 << 15
+
+
+def series_progress_arrays(
+    *,
+    d: np.ndarray,
+    base_time: np.ndarray,
+    base_value: np.ndarray,
+    latest_time: np.ndarray,
+    latest_value: np.ndarray,
+    target_value: np.ndarray,
+    target_time: np.ndarray,
+    limit: np.ndarray,
+    method: str = "opensdg",
+) -> dict:
+    """:func:`series_progress` of many series at once, on equal-length numpy columns.
+
+    Missing values are NaN (a NaN latest value: no data; a NaN base value or time: no base).
+    ``d`` holds +1 or -1 per series. Returns a dict of columns: s, cagr, cagr_target,
+    progress_value, threshold_high, threshold_med, threshold_low, scale_c, score (float64),
+    target_achieved (bool), and status, reason, warnings as :class:`TextColumn` (warnings
+    joined by ``"; "``). Every value equals the one :func:`series_progress` gives for the same
+    series, to the last bit.
+    """
+    cols = {
+        "d": np.asarray(d, dtype="int64"),
+        "base_time": np.asarray(base_time, dtype="float64"),
+        "base_value": np.asarray(base_value, dtype="float64"),
+        "latest_time": np.asarray(latest_time, dtype="float64"),
+        "latest_value": np.asarray(latest_value, dtype="float64"),
+        "target_value": np.asarray(target_value, dtype="float64"),
+        "target_time": np.asarray(target_time, dtype="float64"),
+        "limit": np.asarray(limit, dtype="float64"),
+    }
+    n = len(cols["d"])
+    if n <= _BLOCK:
+        return _progress_block(**cols, method=method)
+    parts = [
+        _progress_block(**{k: v[start : start + _BLOCK] for k, v in cols.items()}, method=method)
+        for start in range(0, n, _BLOCK)
+    ]
+    return {
+        k: TextColumn.concat([part[k] for part in parts])
+        if isinstance(parts[0][k], TextColumn)
+        else np.concatenate([part[k] for part in parts])
+        for k in parts[0]
+    }
+
+
+def _progress_block(
+    *, d, base_time, base_value, latest_time, latest_value, target_value, target_time, limit,
+    method,
+) -> dict:  # fmt: skip
+    """:func:`series_progress_arrays` of one block of series (the arithmetic)."""
+    n = len(d)
+    nan = np.full(n, np.nan)
+    unsd = method == "unsd2022"
+
+    with np.errstate(all="ignore"):
+        has_target = ~np.isnan(target_value)
+        has_limit = ~np.isnan(limit)
+        target_zero = has_target & (target_value == 0)
+        target = np.where(target_zero, ZERO_REPLACEMENT, target_value)
+        w_target_zero = TextColumn(n)
+        w_target_zero.set(target_zero, "target 0 replaced by 0.001")
+
+        no_latest = np.isnan(latest_value)
+        no_base = ~no_latest & (np.isnan(base_value) | np.isnan(base_time))
+        ok = ~(no_latest | no_base)  # the series that get past sdg-build's early exits
+        reason = TextColumn(n)
+        reason.set(no_latest, "no observations")
+        reason.set(no_base, "no base value")
+
+        s = np.where(ok, np.where(base_value < 0, -1.0, 1.0), np.nan)
+        w_limit = TextColumn(n)
+        scale_c = nan.copy()
+        if unsd:
+            high, med, low = (np.where(ok, t, np.nan) for t in THRESHOLDS_UNSD2022)
+        else:
+            with_t = ok & has_target
+            without_t = ok & ~has_target
+            high = np.where(with_t, THRESHOLDS_TARGET[0], np.nan)
+            med = np.where(with_t, THRESHOLDS_TARGET[1], np.nan)
+            low = np.where(with_t, THRESHOLDS_TARGET[2], np.nan)
+            ignored = with_t & has_limit
+            if ignored.any():
+                w_limit.set_each(
+                    ignored, "limit " + g_text(limit[ignored]) + " ignored: the series has a target"
+                )
+            scale_c[without_t] = 1.0
+            high[without_t], med[without_t], low[without_t] = THRESHOLDS_NO_TARGET
+            scaled = without_t & has_limit
+            if scaled.any():
+                b, lim, ds = base_value[scaled], limit[scaled], d[scaled]
+                below = (b < lim) & (ds == -1)
+                above = (b > lim) & (ds == 1)
+                where = np.flatnonzero(scaled)
+                if below.any():
+                    w_limit.set_each(
+                        where[below],
+                        "base value " + g_text(b[below]) + " is below the minimum limit "
+                        + g_text(lim[below]),
+                    )  # fmt: skip
+                if above.any():
+                    w_limit.set_each(
+                        where[above],
+                        "base value " + g_text(b[above]) + " is above the maximum limit "
+                        + g_text(lim[above]),
+                    )  # fmt: skip
+                c = limit_coefficient_arrays(b, lim)
+                scale_c[scaled] = c
+                high[scaled] = THRESHOLDS_NO_TARGET[0] * c
+                med[scaled] = THRESHOLDS_NO_TARGET[1] * c
+                low[scaled] = THRESHOLDS_NO_TARGET[2] * c
+
+        achieved = (
+            ok
+            & has_target
+            & (((d == -1) & (latest_value <= target)) | ((d == 1) & (latest_value >= target)))
+        )
+
+        base_zero = ok & (base_value == 0)
+        base = np.where(base_zero, ZERO_REPLACEMENT, base_value)
+        w_base_zero = TextColumn(n)
+        w_base_zero.set(base_zero, "base value 0 replaced by 0.001")
+        latest = latest_value
+
+        why = TextColumn(n)  # the reason the progress value is not computed
+        signs = ok & (((base > 0) & (latest < 0)) | ((base < 0) & (latest > 0)))
+        if signs.any():
+            why.set_each(
+                signs,
+                "base (" + g_text(base[signs]) + ") and latest (" + g_text(latest[signs])
+                + ") values have different signs",
+            )  # fmt: skip
+        after = ok & ~signs & (base_time > latest_time)
+        why.set(after, "the base lies after the latest observation")
+        short = ok & ~signs & ~after & (latest_time - base_time < 1)
+        why.set(short, "fewer than one year between base and latest observation")
+        go = ok & ~(signs | after | short)
+
+        cagr = nan.copy()
+        cagr[go] = _growth(latest[go], base[go], latest_time[go], base_time[go])
+        cagr_target = nan.copy()
+        value = nan.copy()
+        go_t = go & has_target
+        same_date = go_t & (target_time == base_time)
+        why.set(same_date, "the target date equals the base date")
+        t_signs = go_t & ~same_date & ((target > 0) != (base > 0))
+        if t_signs.any():
+            why.set_each(
+                t_signs,
+                "target (" + g_text(target[t_signs]) + ") and base (" + g_text(base[t_signs])
+                + ") values have different signs",
+            )  # fmt: skip
+        calc = go_t & ~same_date & ~t_signs
+        cagr_target[calc] = _growth(target[calc], base[calc], target_time[calc], base_time[calc])
+        flat = calc & (cagr_target == 0)
+        why.set(flat, "the target equals the base value: no growth is required")
+        ratio = calc & ~flat
+        if unsd:
+            value[ratio] = cagr[ratio] / cagr_target[ratio]
+            why.set(
+                go & ~has_target,
+                "the UNSD 2022 progress chart assesses series with a numerical target only",
+            )
+        else:
+            value[ratio] = s[ratio] * d[ratio] * cagr[ratio] / np.abs(cagr_target[ratio])
+            own = go & ~has_target
+            value[own] = s[own] * d[own] * cagr[own]
+
+        has_value = ~np.isnan(value)
+        status = TextColumn(n, STATUSES)
+        rated = has_value & ~achieved
+        sub = value >= high
+        mod = ~sub & (value >= med)
+        lim_ = ~sub & ~mod & (value >= low)
+        status.set(~achieved, "not_available")
+        status.set(rated, "deterioration")
+        status.set(rated & lim_, "limited_progress")
+        status.set(rated & mod, "moderate_progress")
+        status.set(rated & sub, "substantial_progress")
+        status.set(achieved, "target_achieved")
+        why.prefix(achieved, "progress value not computed: ")
+        reason.update(why)
+
+        score = nan.copy()
+        if not unsd:
+            r = value
+            with_score = has_value & ~achieved & has_target
+            score_t = np.where(
+                r >= THRESHOLDS_TARGET[1],
+                np.minimum((7.1429 * r) - 4.2857, 5.0),
+                np.maximum((4.1667 * r) - 2.5, -5.0),
+            )
+            score[with_score] = score_t[with_score]
+            own = has_value & ~achieved & ~has_target
+            c = scale_c
+            score_v = np.where(
+                value < low,
+                np.maximum(125 * value - 2.5, -5.0),
+                np.where(
+                    c == 0,
+                    5.0,
+                    np.where(
+                        value >= high,
+                        np.minimum(500 * value / c - 5, 5.0),
+                        np.where(value >= med, 250 * value / c - 1.25, 500 * value / c - 2.5),
+                    ),
+                ),
+            )
+            score[own] = score_v[own]
+            score[achieved] = 5.0
+
+    return {
+        "s": s,
+        "cagr": cagr,
+        "cagr_target": cagr_target,
+        "progress_value": value,
+        "threshold_high": high,
+        "threshold_med": med,
+        "threshold_low": low,
+        "scale_c": scale_c,
+        "target_achieved": achieved,
+        "status": status,
+        "score": score,
+        "reason": reason,
+        "warnings": w_target_zero.join(w_limit).join(w_base_zero),
+    }
+
+
+def _growth(a: np.ndarray, b: np.ndarray, ta: np.ndarray, tb: np.ndarray) -> np.ndarray:
+    """:func:`growth` elementwise: the same operations, the power by ``pow``."""
+    return libm_pow(a / b, 1 / (ta - tb)) - 1
+
+
+def limit_coefficient_arrays(base: np.ndarray, limit: np.ndarray) -> np.ndarray:
+    """:func:`limit_coefficient` elementwise."""
+    b = np.abs(base)
+    lim = np.abs(limit)
+    out = np.ones(len(b))
+    near = ~(b >= 2 * lim)
+    inside = near & (b <= lim)
+    beyond = near & ~inside
+    with np.errstate(all="ignore"):
+        out[inside] = 1 - libm_pow(b[inside] / lim[inside], LIMIT_EXPONENT)
+        out[beyond] = 1 - libm_pow((2 * lim[beyond] - b[beyond]) / lim[beyond], LIMIT_EXPONENT)
     return out

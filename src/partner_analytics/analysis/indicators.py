@@ -27,7 +27,11 @@ import re
 import numpy as np
 import pandas as pd
 
-from partner_analytics.analysis._opensdg import STATUSES, series_progress, status_from_score
+from partner_analytics.analysis._opensdg import (
+    STATUSES,
+    TextColumn,
+    series_progress_arrays,
+)
 from partner_analytics.data.periods import normalize_period, period_end
 from partner_analytics.errors import AnalysisInputError
 
@@ -288,6 +292,12 @@ def indicator_progress(
       same time; with a target also target and base of different signs or a target equal to
       the base (where sdg-build would fail).
 
+    Every series is measured at once: the observations are coded to integer columns once, base
+    and latest points are reductions over them, and the arithmetic runs on numpy columns
+    (``_opensdg.series_progress_arrays``), which gives the bits of the per-series statement
+    ``_opensdg.series_progress`` (tests/analysis/test_indicators_vectorised.py checks both on
+    random packages). Its time grows linearly with the observations.
+
     References
     ----------
     Open SDG, progress measurement (sdg-build 2.4, ``sdg/ProgressMeasure.py``);
@@ -313,121 +323,409 @@ def indicator_progress(
     p.require("indicators", by="indicator_progress")
     as_of_end = _as_of_end(as_of)
     ind = _indicators(p)
-    obs, _ = _observations(p, as_of_end=as_of_end, by=by)
-    keys = ["indicator_id", *([by] if by else [])]
-    groups = {}
-    for key, g in obs.groupby(keys, sort=False) if len(obs) else ():
-        key = key if isinstance(key, tuple) else (key,)
-        groups[key if by else key[0]] = g
-
-    rows = []
-    for rec in ind.to_dict("records"):
-        iid = rec["indicator_id"]
-        if by is None:
-            series_list = [(None, groups.get(iid, obs.iloc[0:0]))]
-        else:
-            series_list = sorted(
-                ((k[1], g) for k, g in groups.items() if k[0] == iid), key=lambda kg: str(kg[0])
-            )
-        for group_value, series in series_list:
-            rows.append(
-                _progress_row(rec, series, method, by, group_value, as_of_end, group_targets)
-            )
-    columns = PROGRESS_COLUMNS.copy()
-    if by:
-        columns.insert(columns.index("method"), by)
-    frame = pd.DataFrame(rows, columns=columns)
-    return _typed(frame, by)
-
-
-def _progress_row(rec, series, method, by, group_value, as_of_end, group_targets) -> dict:
-    d = 1 if rec["direction"] == "increase" else -1
-    target_value = _num(rec.get("target_value")) if by is None or group_targets else math.nan
-    target_date = _text(rec.get("target_date"))
-    warnings: list[str] = []
-    if target_date is None:
-        target_date = DEFAULT_TARGET_DATE
-        if not math.isnan(target_value):
-            warnings.append("target date missing: 2030 used")
-    target_time = period_time(target_date)
-    limit = _num(rec.get("limit"))
-    base, latest, why = _series_points(rec, series, grouped=by is not None)
-    res = series_progress(
-        d=d,
-        base_time=base[1] if base else None,
-        base_value=base[2] if base else None,
-        latest_time=latest[1] if latest else None,
-        latest_value=latest[2] if latest else None,
-        target_value=target_value,
-        target_time=target_time,
-        limit=limit,
-        method=method,
+    rows = _selected_rows(p, ind, as_of_end=as_of_end, by=by)
+    series = _series_points_all(rows, ind, by=by)
+    return _progress_frame(
+        ind, series, method=method, by=by, as_of_end=as_of_end, group_targets=group_targets
     )
-    if why:  # the selection's own reason is more precise than "no base value"
-        res.reason = why
-    warnings.extend(res.warnings)
-    progress_to_target = math.nan
-    if base and latest and not math.isnan(target_value) and target_value != base[2]:
-        progress_to_target = (latest[2] - base[2]) / (target_value - base[2])
-    row = {
-        "indicator_id": rec["indicator_id"],
-        "name": rec["name"],
-        "unit": rec["unit"],
-        "pillar": rec.get("pillar"),
-        "direction": rec["direction"],
-        "parent_id": _text(rec.get("parent_id")) or rec["indicator_id"],
-        "group": _text(rec.get("group")),
-        "method": method,
-        "as_of": as_of_end,
-        "n_observations": len(series),
-        "base_date": base[0] if base else None,
-        "base_time": base[1] if base else math.nan,
-        "base_value": base[2] if base else math.nan,
-        "latest_date": latest[0] if latest else None,
-        "latest_time": latest[1] if latest else math.nan,
-        "latest_value": latest[2] if latest else math.nan,
-        "target_date": target_date,
-        "target_time": target_time,
-        "target_value": target_value,
-        "limit": limit,
-        "d": d,
-        "s": res.s,
-        "progress_to_target": progress_to_target,
-        "cagr": res.cagr,
-        "cagr_target": res.cagr_target,
-        "progress_value": res.progress_value,
-        "threshold_high": res.threshold_high,
-        "threshold_med": res.threshold_med,
-        "threshold_low": res.threshold_low,
-        "scale_c": res.scale_c,
-        "target_achieved": res.target_achieved,
-        "status": res.status,
-        "score": res.score,
-        "reason": res.reason or None,
-        "warnings": "; ".join(warnings) or None,
+
+
+# --- every series at once ------------------------------------------------------------------
+#
+# The observations are never split into per-series frames: each row gets integer codes (its
+# indicator's position in the ``indicators`` table, its ``by`` group, its period), a series is
+# a dense integer key, and every per-series quantity is a reduction over the rows
+# (``bincount``, ``minimum.at`` / ``maximum.at``) or a gather from them. The choices are those
+# of :func:`_series_points`, which :func:`indicator_trend` still applies per series.
+
+# Largest (series x time) or (indicator x group) count table kept dense; beyond, keys are hashed.
+_DENSE_CELLS = 1 << 25
+
+
+def _codes(column: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes of ``column`` at ``rows`` and the values they stand for.
+
+    Few rows (the headline among millions of disaggregated observations) are taken first;
+    many are coded over the whole column and the codes taken, which avoids copying text.
+    """
+    if 2 * len(rows) < len(column):
+        codes, uniques = pd.factorize(column.array.take(rows))
+    else:
+        codes, uniques = pd.factorize(column.array)
+        if len(rows) < len(column):
+            codes = codes[rows]
+    return codes, pd.Index(uniques)
+
+
+def _selected_rows(p, ind: pd.DataFrame, *, as_of_end, by: str | None) -> dict:
+    """The observations of the series asked for, as row-level arrays.
+
+    The rows :func:`_observations` keeps, in file order: ``ipos`` (the indicator's position
+    in ``ind``), ``date`` (period code) with ``date_labels`` and ``date_times`` per code,
+    ``time`` (years), ``value``; with ``by`` also ``group`` (code) with ``group_values`` and
+    ``group_rank`` (the groups' order by their text).
+    """
+    if p.has("observations"):
+        obs = p.table("observations")
+    else:
+        obs = pd.DataFrame({c: pd.Series(dtype="str") for c in ("indicator_id", "date")})
+        obs["value"] = pd.Series(dtype="float64")
+    disagg = _disaggregations(obs)
+    if by is not None and by not in disagg:
+        raise AnalysisInputError(
+            f"by={by!r} is not a disaggregation column of the observations; "
+            f"they have: {', '.join(disagg) or 'none'}"
+        )
+    keep = obs["value"].notna().to_numpy(dtype=bool, copy=True)
+    for c in disagg:
+        keep &= (obs[c].notna() if c == by else obs[c].isna()).to_numpy(dtype=bool)
+    rows = np.flatnonzero(keep) if not keep.all() else np.arange(len(keep))
+
+    # indicators: position in the indicators table (observations of unknown ones are dropped)
+    icodes, iuniques = _codes(obs["indicator_id"], rows)
+    ipos = pd.Index(ind["indicator_id"]).get_indexer(iuniques)[icodes]
+
+    # periods: time in years and last day, computed once per label
+    dcodes, duniques = _codes(obs["date"], rows)
+    labels = np.asarray(duniques, dtype=object)
+    used = np.bincount(dcodes, minlength=len(labels)) > 0
+    times = np.full(len(labels), np.nan)
+    times[used] = [period_time(lab) for lab in labels[used]]
+    ok = ipos >= 0
+    if as_of_end is not None:
+        ends = np.full(len(labels), np.datetime64("NaT"), dtype="datetime64[ns]")
+        ends[used] = [period_end(normalize_period(lab) or lab) for lab in labels[used]]
+        in_time = ends <= np.datetime64(as_of_end.to_datetime64(), "ns")
+        ok &= in_time[dcodes]
+    everything = bool(ok.all())
+
+    def sub(a: np.ndarray) -> np.ndarray:
+        return a if everything else a[ok]
+
+    value = obs["value"].to_numpy(dtype="float64")
+    out = {
+        "ipos": sub(ipos),
+        "date": sub(dcodes),
+        "date_labels": labels,
+        "date_times": times,
+        "value": value[sub(rows)] if len(rows) < len(value) or not everything else value,
     }
-    if by:
-        row[by] = group_value
+    out["time"] = times[out["date"]]
+    if by is not None:
+        gcodes, values = _codes(obs[by], rows)
+        if pd.api.types.is_string_dtype(values.dtype) and not pd.api.types.is_object_dtype(
+            values.dtype
+        ):
+            order = np.asarray(values.argsort(), dtype=np.intp)  # code point order, as str()
+        else:
+            order = np.array(
+                sorted(range(len(values)), key=lambda i: str(values[i])), dtype=np.intp
+            )
+        rank = np.empty(len(values), dtype=np.intp)
+        rank[order] = np.arange(len(values))
+        out["group"] = sub(gcodes)
+        out["group_values"] = values
+        out["group_rank"] = rank
+    return out
+
+
+def _dense(keys: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Dense codes 0..k-1 of non-negative integer keys below ``size``, in key order; and the
+    keys present."""
+    if size <= _DENSE_CELLS:
+        present = np.flatnonzero(np.bincount(keys, minlength=size))
+        code_of = np.zeros(size, dtype=np.intp)
+        code_of[present] = np.arange(len(present))
+        return code_of[keys], present
+    uniques, inverse = np.unique(keys, return_inverse=True)
+    return inverse.reshape(-1), uniques
+
+
+def _extreme_rows(sk, values, n_series, *, largest: bool, mask=None) -> np.ndarray:
+    """Per series, the row holding its largest (smallest) value among ``mask``; -1 if none.
+
+    Ties (two observations at one time) only matter in series that are not measured.
+    """
+    fill = -np.inf if largest else np.inf
+    if mask is not None:
+        values = np.where(mask, values, fill)
+    best = np.full(n_series, fill)
+    (np.maximum if largest else np.minimum).at(best, sk, values)
+    hit = values == best[sk]
+    if mask is not None:
+        hit &= mask
+    at = np.flatnonzero(hit)
+    row = np.full(n_series, -1, dtype=np.intp)
+    row[sk[at]] = at
     return row
 
 
-def _typed(frame: pd.DataFrame, by: str | None) -> pd.DataFrame:
-    text = ["indicator_id", "name", "unit", "pillar", "direction", "parent_id", "group",
-            "method", "base_date", "latest_date", "target_date", "status", "reason",
-            "warnings", *([by] if by else [])]  # fmt: skip
-    out = frame.copy()
-    for c in out.columns:
-        if c in text:
-            out[c] = out[c].astype("str")
-        elif c == "as_of":
-            out[c] = pd.to_datetime(out[c]).astype("datetime64[ns]")
-        elif c in ("n_observations", "d"):
-            out[c] = out[c].astype("Int64")
-        elif c == "target_achieved":
-            out[c] = out[c].astype("bool")
+def _runs(sk: np.ndarray, t: np.ndarray, n_present: int):
+    """Start and end rows of each series when every series is one block of rows with strictly
+    increasing times (as packages are usually written); None otherwise."""
+    if not len(sk):
+        return None
+    change = sk[1:] != sk[:-1]
+    starts = np.flatnonzero(np.r_[True, change])
+    if len(starts) != n_present or not np.all(change | (t[1:] > t[:-1])):
+        return None
+    return starts, np.r_[starts[1:], len(sk)]
+
+
+def _series_points_all(rows: dict, ind: pd.DataFrame, *, by: str | None) -> dict:
+    """Per series: indicator position, group, count, base and latest point, and why not.
+
+    One series per indicator (headline; indicators without observations included) or per
+    indicator and group present (``by``), ordered as the ``indicators`` table and then by the
+    group's text. The choices of :func:`_series_points`, as arrays: where it has no base or
+    latest point, the time and value are NaN and the date missing.
+    """
+    n_ind = len(ind)
+    ipos = rows["ipos"]
+    t = rows["time"]
+    if by is None:
+        sk = ipos
+        n_series = n_ind
+        s_ipos = np.arange(n_ind)
+        s_group = None
+    else:
+        n_g = max(len(rows["group_rank"]), 1)
+        raw = ipos.astype(np.int64) * n_g + rows["group_rank"][rows["group"]]
+        sk, present = _dense(raw, n_ind * n_g)
+        n_series = len(present)
+        s_ipos = present // n_g
+        code_of_rank = np.zeros(n_g, dtype=np.intp)
+        code_of_rank[rows["group_rank"]] = np.arange(len(rows["group_rank"]))
+        s_group = code_of_rank[present % n_g]
+    n_obs = np.bincount(sk, minlength=n_series)
+
+    bd_label = _text_column(ind, "baseline_date")
+    has_bd = np.not_equal(bd_label, None)
+    bd_time = np.full(n_ind, np.nan)
+    bd_time[has_bd] = [period_time(lab) for lab in bd_label[has_bd]]
+    bv = _float_column(ind, "baseline_value")
+
+    # Rows of each series first (earliest), last (latest) and first on or after the baseline
+    # date; has_dup: two observations at one time (the series is not measured).
+    runs = _runs(sk, t, int(np.count_nonzero(n_obs)))
+    if runs is not None:  # each series one block of rows in time order: read the ends
+        starts, ends = runs
+        first_row = np.full(n_series, -1, dtype=np.intp)
+        latest_row = np.full(n_series, -1, dtype=np.intp)
+        first_row[sk[starts]] = starts
+        latest_row[sk[starts]] = ends - 1
+        has_dup = np.zeros(n_series, dtype=bool)
+        dup_row = trank = None
+        after_row = None
+        if has_bd.any():
+            before = np.bincount(sk[t < bd_time[ipos]], minlength=n_series)
+            after_row = np.where(before < n_obs, first_row + before, -1)
+    else:
+        utimes, trank_of_date = np.unique(
+            np.nan_to_num(rows["date_times"], nan=-np.inf), return_inverse=True
+        )
+        trank = trank_of_date.reshape(-1)[rows["date"]]
+        n_t = max(len(utimes), 1)
+        cell = sk.astype(np.int64) * n_t + trank
+        if n_series * n_t <= _DENSE_CELLS:
+            dup_row = np.bincount(cell, minlength=n_series * n_t)[cell] > 1
         else:
-            out[c] = out[c].astype("float64")
-    return out
+            dup_row = pd.Series(cell).duplicated(keep=False).to_numpy()
+        del cell
+        has_dup = np.bincount(sk[dup_row], minlength=n_series) > 0
+        latest_row = _extreme_rows(sk, t, n_series, largest=True)
+        first_row = _extreme_rows(sk, t, n_series, largest=False)
+        after_row = None
+        if has_bd.any():
+            after_row = _extreme_rows(sk, t, n_series, largest=False, mask=t >= bd_time[ipos])
+
+    grouped = by is not None
+    empty = n_obs == 0
+    dup = ~empty & has_dup
+    valid = ~empty & ~dup
+    s_has_bd = has_bd[s_ipos]
+    s_bv = bv[s_ipos]
+    from_table = valid & s_has_bd & ~np.isnan(s_bv) & (not grouped)
+    from_after = valid & s_has_bd & ~from_table
+    from_first = valid & ~s_has_bd
+    base_row = np.full(n_series, -1, dtype=np.intp)
+    base_row[from_first] = first_row[from_first]
+    if after_row is not None:
+        base_row[from_after] = after_row[from_after]
+    no_after = from_after & (base_row < 0)
+    from_obs = base_row >= 0
+
+    value, date = rows["value"], rows["date"]
+    labels = rows["date_labels"]
+    latest_time = np.full(n_series, np.nan)
+    latest_value = np.full(n_series, np.nan)
+    latest_date = TextColumn(n_series, tuple(labels))  # codes = date codes
+    at = latest_row[valid]
+    latest_time[valid], latest_value[valid] = t[at], value[at]
+    latest_date.codes[valid] = date[at]
+
+    base_time = np.full(n_series, np.nan)
+    base_value = np.full(n_series, np.nan)
+    base_date = TextColumn(n_series, tuple(labels))
+    at = base_row[from_obs]
+    base_time[from_obs], base_value[from_obs] = t[at], value[at]
+    base_date.codes[from_obs] = date[at]
+    if from_table.any():
+        base_time[from_table] = bd_time[s_ipos[from_table]]
+        base_value[from_table] = s_bv[from_table]
+        base_date.set_each(from_table, bd_label[s_ipos[from_table]])
+    if not grouped:  # the table's baseline value at the first observation's time
+        own = from_first & ~np.isnan(s_bv)
+        base_value[own] = s_bv[own]
+
+    why = TextColumn(n_series)
+    why.set(empty, "no observations")
+    if dup.any():
+        which, dates = _dup_dates(sk, trank, dup_row, date, labels)
+        why.set_each(which, "more than one observation at the same time (" + dates + ")")
+    if no_after.any():
+        why.set_each(
+            no_after, "no observation on or after the baseline date " + bd_label[s_ipos[no_after]]
+        )
+    return {
+        "ipos": s_ipos,
+        "group": s_group,
+        "group_values": rows.get("group_values"),
+        "n_observations": n_obs,
+        "base_date": base_date,
+        "base_time": base_time,
+        "base_value": base_value,
+        "latest_date": latest_date,
+        "latest_time": latest_time,
+        "latest_value": latest_value,
+        "why": why,
+    }
+
+
+def _dup_dates(sk, trank, dup_row, date, labels) -> tuple[np.ndarray, np.ndarray]:
+    """The series with observations sharing a time, and those observations' dates joined by
+    ", " (ordered by time, then file order)."""
+    at = np.flatnonzero(dup_row)
+    at = at[np.lexsort((trank[at], sk[at]))]  # stable: file order within one time
+    keys = sk[at]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    texts = labels[date[at]] + ", "
+    joined = np.add.reduceat(texts, starts)
+    return keys[starts], np.array([j[:-2] for j in joined], dtype=object)
+
+
+def _progress_frame(ind, series, *, method, by, as_of_end, group_targets) -> pd.DataFrame:
+    """The frame of :func:`indicator_progress` from the per-series points."""
+    n_ind = len(ind)
+    s_ipos = series["ipos"]
+    n = len(s_ipos)
+
+    # per indicator
+    d_ind = np.where(ind["direction"].to_numpy(dtype=object) == "increase", 1, -1)
+    tv_ind = _float_column(ind, "target_value")
+    if by is not None and not group_targets:
+        tv_ind = np.full(n_ind, np.nan)
+    td_label = _text_column(ind, "target_date")
+    td_missing = np.equal(td_label, None)
+    td_label[td_missing] = DEFAULT_TARGET_DATE
+    tt_ind = np.array([period_time(lab) for lab in td_label], dtype="float64")
+    limit_ind = _float_column(ind, "limit")
+    parent = _text_column(ind, "parent_id")
+    parent = np.where(np.equal(parent, None) | (parent == ""), ind["indicator_id"], parent)
+
+    d = d_ind[s_ipos]
+    target_value = tv_ind[s_ipos]
+    base_value, latest_value = series["base_value"], series["latest_value"]
+    res = series_progress_arrays(
+        d=d,
+        base_time=series["base_time"],
+        base_value=base_value,
+        latest_time=series["latest_time"],
+        latest_value=latest_value,
+        target_value=target_value,
+        target_time=tt_ind[s_ipos],
+        limit=limit_ind[s_ipos],
+        method=method,
+    )
+    reason = res["reason"]
+    reason.update(series["why"])  # the selection's reason is more precise than "no base value"
+    date_warning = TextColumn(n)
+    date_warning.set((td_missing & ~np.isnan(tv_ind))[s_ipos], "target date missing: 2030 used")
+    with np.errstate(all="ignore"):
+        to_target = (latest_value - base_value) / (target_value - base_value)
+    to_target[np.isnan(base_value) | np.isnan(latest_value) | (target_value == base_value)] = np.nan
+    to_target[np.isnan(target_value)] = np.nan
+
+    def per_indicator(values) -> pd.Series:
+        return pd.Series(pd.array(values, dtype="str").take(s_ipos), dtype="str")
+
+    def column(col: str) -> pd.Series:
+        if col not in ind.columns:
+            return pd.Series(pd.array([pd.NA] * n, dtype="str"))
+        return per_indicator(ind[col].array)
+
+    as_of = np.datetime64("NaT", "ns")
+    if as_of_end is not None:
+        as_of = np.datetime64(as_of_end.to_datetime64(), "ns")
+    cols = {
+        "indicator_id": column("indicator_id"),
+        "name": column("name"),
+        "unit": column("unit"),
+        "pillar": column("pillar"),
+        "direction": column("direction"),
+        "parent_id": per_indicator(parent),
+        "group": column("group"),
+    }
+    if by is not None:
+        groups = series["group_values"].take(series["group"])
+        cols[by] = pd.Series(np.asarray(groups, dtype=object) if not len(groups) else groups.array)
+        cols[by] = cols[by].astype("str").reset_index(drop=True)
+    cols.update(
+        {
+            "method": per_indicator(np.full(n_ind, method, dtype=object)),
+            "as_of": pd.Series(np.full(n, as_of, dtype="datetime64[ns]")),
+            "n_observations": pd.Series(series["n_observations"], dtype="Int64"),
+            "base_date": series["base_date"].series(),
+            "base_time": series["base_time"],
+            "base_value": base_value,
+            "latest_date": series["latest_date"].series(),
+            "latest_time": series["latest_time"],
+            "latest_value": latest_value,
+            "target_date": per_indicator(td_label),
+            "target_time": tt_ind[s_ipos],
+            "target_value": target_value,
+            "limit": limit_ind[s_ipos],
+            "d": pd.Series(d, dtype="Int64"),
+            "s": res["s"],
+            "progress_to_target": to_target,
+            "cagr": res["cagr"],
+            "cagr_target": res["cagr_target"],
+            "progress_value": res["progress_value"],
+            "threshold_high": res["threshold_high"],
+            "threshold_med": res["threshold_med"],
+            "threshold_low": res["threshold_low"],
+            "scale_c": res["scale_c"],
+            "target_achieved": res["target_achieved"].astype(bool),
+            "status": res["status"].series(),
+            "score": res["score"],
+            "reason": reason.series(),
+            "warnings": date_warning.join(res["warnings"]).series(),
+        }
+    )
+    return pd.DataFrame(cols, copy=False)
+
+
+def _float_column(frame: pd.DataFrame, col: str) -> np.ndarray:
+    if col not in frame.columns:
+        return np.full(len(frame), np.nan)
+    return pd.to_numeric(frame[col]).to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _text_column(frame: pd.DataFrame, col: str) -> np.ndarray:
+    """A column of a small table as an object array of texts, None where missing."""
+    if col not in frame.columns:
+        return np.full(len(frame), None, dtype=object)
+    return np.array([_text(v) for v in frame[col].to_numpy(dtype=object)], dtype=object)
 
 
 # --- indicator-level scores ------------------------------------------------------------------
@@ -469,64 +767,194 @@ def indicator_scores(
     [-5, -2.5) deterioration; no score at all: not_available. A group achieves its target
     when every scored series in it does.
 
+    Means are taken per group on whole columns, adding in the order ``np.mean`` adds (numpy's
+    pairwise summation), so the scores equal those of a mean per group to the bit.
+
     References
     ----------
     Open SDG, progress measurement (sdg-build 2.4, ``IndicatorProgress``).
     """
     progress = indicator_progress(p, as_of=as_of, by=by, group_targets=group_targets)
-    ind = _indicators(p).set_index("indicator_id")
+    ind = _indicators(p)
     keys = ["parent_id", *([by] if by else [])]
-    rows = []
-    for key, g in progress.groupby(keys, sort=False, dropna=False):
-        key = key if isinstance(key, tuple) else (key,)
-        parent = key[0]
-        unit_key = g["group"].where(g["group"].notna(), "series:" + g["indicator_id"])
-        unit_scores, unit_targets = [], []
-        for _, u in g.groupby(unit_key, sort=False):
-            scored = u[u["score"].notna()]
-            if len(scored):
-                unit_scores.append(float(np.mean(scored["score"].to_numpy())))
-                unit_targets.append(bool(scored["target_achieved"].all()))
-        score = float(np.mean(unit_scores)) if unit_scores else math.nan
-        achieved = bool(unit_targets) and all(unit_targets)
-        names = ind.loc[g["indicator_id"], "parent_name"].dropna()
-        if len(names):
-            name = names.iloc[0]
-        elif len(g) == 1:
-            name = g["name"].iloc[0]
-        else:
-            name = parent
-        pillars = g["pillar"].dropna()
-        row = {
-            "parent_id": parent,
-            "name": name,
-            "pillar": pillars.mode().iloc[0] if len(pillars) else None,
-            "n_series": len(g),
-            "n_scored_series": int(g["score"].notna().sum()),
-            "n_units": int(unit_key.nunique()),
-            "n_scored_units": len(unit_scores),
-            "score": score,
+    n = len(progress)
+    # G: the output row (parent and group, in order of appearance); U: the unit (a configured
+    # group of series, else one series) within it
+    gid = progress.groupby(keys, sort=False, dropna=False).ngroup().to_numpy(dtype=np.intp)
+    n_out = int(gid.max()) + 1 if n else 0
+    unit_key = progress["group"].where(
+        progress["group"].notna(), "series:" + progress["indicator_id"]
+    )
+    uid = (
+        pd.DataFrame({"g": gid, "u": unit_key})
+        .groupby(["g", "u"], sort=False)
+        .ngroup()
+        .to_numpy(dtype=np.intp)
+    )
+    n_units_all = int(uid.max()) + 1 if n else 0
+    unit_g = np.zeros(n_units_all, dtype=np.intp)
+    unit_g[uid] = gid
+
+    score = progress["score"].to_numpy(dtype="float64", na_value=np.nan)
+    achieved_row = progress["target_achieved"].to_numpy(dtype=bool)
+    scored = ~np.isnan(score)
+    # unit score: mean of its scored series (np.mean's summation order, in row order)
+    at = np.flatnonzero(scored)
+    at = at[np.argsort(uid[at], kind="stable")]
+    unit_n = np.bincount(uid[at], minlength=n_units_all)
+    unit_score = _means(score[at], unit_n)
+    unit_ok = np.bincount(uid[at], weights=~achieved_row[at], minlength=n_units_all) == 0
+    has_score = unit_n > 0
+    # indicator score: mean of the scored units' scores, in order of appearance
+    units = np.flatnonzero(has_score)
+    units = units[np.argsort(unit_g[units], kind="stable")]
+    n_scored_units = np.bincount(unit_g[units], minlength=n_out)
+    out_score = _means(unit_score[units], n_scored_units)
+    n_missed = np.bincount(unit_g[units], weights=~unit_ok[units], minlength=n_out)
+    achieved = (n_scored_units > 0) & (n_missed == 0)
+
+    first = np.full(n_out, n, dtype=np.intp)
+    np.minimum.at(first, gid, np.arange(n))
+    n_series = np.bincount(gid, minlength=n_out)
+    parent_name = ind.set_index("indicator_id")["parent_name"].reindex(progress["indicator_id"])
+    named = np.flatnonzero(parent_name.notna().to_numpy())
+    first_named = np.full(n_out, n, dtype=np.intp)
+    np.minimum.at(first_named, gid[named], named)
+    name = np.empty(n_out, dtype=object)
+    if n:
+        has_name = first_named < n
+        name[has_name] = parent_name.to_numpy(dtype=object)[first_named[has_name]]
+        one = ~has_name & (n_series == 1)
+        name[one] = progress["name"].to_numpy(dtype=object)[first[one]]
+        other = ~has_name & ~one
+        name[other] = progress["parent_id"].to_numpy(dtype=object)[first[other]]
+
+    columns = {
+        "parent_id": progress["parent_id"].array.take(first),
+        "name": pd.array(name, dtype="str"),
+        "pillar": _modes(gid, progress["pillar"], n_out),
+    }
+    if by:
+        columns[by] = progress[by].array.take(first)
+    status = _score_status(out_score, achieved)
+    columns.update(
+        {
+            "n_series": pd.array(n_series, dtype="Int64"),
+            "n_scored_series": pd.array(np.bincount(gid[scored], minlength=n_out), dtype="Int64"),
+            "n_units": pd.array(np.bincount(unit_g, minlength=n_out), dtype="Int64"),
+            "n_scored_units": pd.array(n_scored_units, dtype="Int64"),
+            "score": out_score,
             "target_achieved": achieved,
-            "status": status_from_score(score, achieved),
-            "series_ids": "; ".join(g["indicator_id"]),
-            "reason": None if unit_scores else "no series could be scored",
+            "status": pd.array(status, dtype="str"),
+            "series_ids": pd.array(_joined(progress["indicator_id"], gid, n_out), dtype="str"),
+            "reason": pd.array(
+                np.where(n_scored_units > 0, None, "no series could be scored"), dtype="str"
+            ),
         }
-        if by:
-            row[by] = key[1]
-        rows.append(row)
+    )
+    return pd.DataFrame({c: columns[c] for c in _score_columns(by)})
+
+
+def _score_columns(by: str | None) -> list[str]:
     columns = SCORE_COLUMNS.copy()
     if by:
         columns.insert(columns.index("n_series"), by)
-    out = pd.DataFrame(rows, columns=columns)
-    for c in out.columns:
-        if c in ("n_series", "n_scored_series", "n_units", "n_scored_units"):
-            out[c] = out[c].astype("Int64")
-        elif c == "score":
-            out[c] = out[c].astype("float64")
-        elif c == "target_achieved":
-            out[c] = out[c].astype("bool")
-        else:
-            out[c] = out[c].astype("str")
+    return columns
+
+
+def _numpy_sums(x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Sum of each consecutive segment of ``x`` exactly as ``np.add.reduce`` adds a float64
+    array: 0.0 + numpy's pairwise sum (sequential below 8 values, eight interleaved partial
+    sums up to 128, halves beyond)."""
+    starts = np.r_[0, np.cumsum(lengths)[:-1]].astype(np.intp) if len(lengths) else lengths
+    return 0.0 + _pairwise(x, starts.astype(np.intp), np.asarray(lengths, dtype=np.intp))
+
+
+def _pairwise(x: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    out = np.full(len(starts), -0.0)
+    small = lengths < 8
+    if small.any():
+        s, n = starts[small], lengths[small]
+        res = np.full(len(s), -0.0)
+        for j in range(7):
+            m = n > j
+            res[m] = res[m] + x[s[m] + j]
+        out[small] = res
+    mid = (lengths >= 8) & (lengths <= 128)
+    if mid.any():
+        s, n = starts[mid], lengths[mid]
+        r = [x[s + j] for j in range(8)]
+        blocks = n - n % 8
+        for i in range(8, 128, 8):
+            m = i < blocks
+            if not m.any():
+                break
+            for j in range(8):
+                r[j][m] = r[j][m] + x[s[m] + i + j]
+        res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+        for k in range(7):
+            m = blocks + k < n
+            res[m] = res[m] + x[s[m] + blocks[m] + k]
+        out[mid] = res
+    big = lengths > 128
+    if big.any():
+        s, n = starts[big], lengths[big]
+        half = n // 2
+        half -= half % 8
+        out[big] = _pairwise(x, s, half) + _pairwise(x, s + half, n - half)
+    return out
+
+
+def _means(x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """``np.mean`` of each consecutive segment of ``x`` (NaN for empty ones), to the bit."""
+    with np.errstate(all="ignore"):
+        means = _numpy_sums(x, lengths) / lengths
+    means[lengths == 0] = np.nan
+    return means
+
+
+def _score_status(score: np.ndarray, achieved: np.ndarray) -> np.ndarray:
+    """:func:`status_from_score` elementwise."""
+    status = np.full(len(score), "not_available", dtype=object)
+    status[score < -2.5] = "deterioration"
+    status[score >= -2.5] = "limited_progress"
+    status[score >= 0] = "moderate_progress"
+    status[score >= 2.5] = "substantial_progress"
+    status[achieved] = "target_achieved"
+    return status
+
+
+def _modes(gid: np.ndarray, values: pd.Series, n_out: int) -> pd.Series:
+    """Per output row, the most frequent non-missing value (the smallest among ties)."""
+    known = values.notna().to_numpy()
+    counts = (
+        pd.DataFrame({"g": gid[known], "v": values[known].to_numpy()})
+        .groupby(["g", "v"], sort=False)
+        .size()
+        .reset_index(name="n")
+        .sort_values(["g", "n", "v"], ascending=[True, False, True], kind="stable")
+        .drop_duplicates("g")
+    )
+    out = pd.Series(pd.NA, index=range(n_out), dtype="str")
+    out.iloc[counts["g"].to_numpy()] = counts["v"].to_numpy()
+    return out.array
+
+
+def _joined(ids: pd.Series, gid: np.ndarray, n_out: int) -> np.ndarray:
+    """Per output row, its series' ids joined by ``"; "`` (in row order)."""
+    order = np.argsort(gid, kind="stable")
+    texts = ids.to_numpy(dtype=object)[order]
+    sizes = np.bincount(gid, minlength=n_out)
+    out = np.empty(n_out, dtype=object)
+    single = sizes == 1
+    starts = np.r_[0, np.cumsum(sizes)[:-1]].astype(np.intp) if n_out else sizes
+    out[single] = texts[starts[single]]
+    many = sizes > 1
+    if many.any():
+        at = np.flatnonzero(np.repeat(many, sizes))
+        glue = texts[at] + "; "
+        heads = np.r_[0, np.cumsum(sizes[many])[:-1]]
+        out[many] = [j[:-2] for j in np.add.reduceat(glue, heads)]
     return out
 
 
