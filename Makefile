@@ -21,7 +21,7 @@ report: setup  ## the main job: the sample partnership's report for its latest q
 	$(BIN)/partner-analytics report data/sample --as-of 2026-09-30 --out reports/sample
 
 test: setup  ## every test: unit, real data, notebooks (nbval), browser
-	$(BIN)/python -m pytest -q -n 2 --dist loadfile tests
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile --nbval-lax tests notebooks dashboards
 
 lint: setup  ## ruff
 	$(BIN)/ruff check src tests

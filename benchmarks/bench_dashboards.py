@@ -1,0 +1,283 @@
+"""Benchmark: how fast the dashboards open and respond, against a one-cell Voila page.
+
+Run: ``.venv/bin/python benchmarks/bench_dashboards.py [--repeat 5] [--data data/sample]``
+
+One Voila server (the run folder of ``partner-analytics dashboards``, plus a one-cell page
+``print("ready")`` as the floor) and Debian's chromium driven by Playwright. Measured in
+the same run:
+
+- open: the time from the request to the page's last figure drawn (every plotly figure has
+  its SVG; on the overview, which has no plotly figure, the cards and alerts shown), each
+  page in a new browser context (no cache), with its preheated kernel ready; the floor is
+  the time to "ready" on the one-cell page. The floor and the overview are measured
+  ``--repeat`` times, alternately, and the medians compared;
+- filter change: in the page, the time from a dropdown's change event to the figure's SVG
+  redrawn (measured in the browser with ``performance.now()``). "first" is the first time
+  a choice is made, "again" a choice made before (the page keeps drawn figures).
+
+Targets (the issue): the overview within 1.5x the floor; a filter change under 300 ms.
+Results are printed as a table and written to ``benchmarks/results/dashboards.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from partner_analytics.pages import serve as S
+from partner_analytics.pages.dashboards import PAGES
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+TIMEOUT_MS = 180_000
+
+# (page, control label, figure key, options to choose in turn: "first" then "again")
+FILTERS = [
+    ("stakeholders", "Survey wave", "power_interest", ["2026-Q1", "2026-Q3", "2026-Q1"]),
+    ("stakeholders", "Stakeholder group", "power_interest", ["Districts", "All groups", "Districts"]),
+    ("collaboration", "Survey wave", "radar", ["2026-Q1", "2026-Q3", "2026-Q1"]),
+    ("collaboration", "Sector", "radar", ["Private", "All sectors", "Private"]),
+    ("delivery", "Sector", "follow_through", ["Private", "All sectors", "Private"]),
+    ("delivery", "As of", "follow_through", [-2, -1, -2]),  # the quarter before, and back
+    ("indicators", "Indicator", "trend", [2, 0, 2]),  # by position (negative: from the end)
+    ("indicators", "Pillar", "status_table", ["Social", "All pillars", "Social"]),
+    ("partners", "Sector", "heatmap", ["Private", "All sectors", "Private"]),
+]
+
+
+class Server:
+    """Voila on the run folder, its log read as it comes (to know when pools are refilled)."""
+
+    def __init__(self, data: Path, port: int):
+        self.runtime = S.prepare(data, extra_notebooks={"floor": 'print("ready")'}, fill_delay=5)
+        self.proc = S.start(self.runtime, port=port, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.url = f"http://127.0.0.1:{port}/"
+        self.lines: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for raw in self.proc.stdout:
+            self.lines.append(raw.decode("utf-8", "replace"))
+
+    def filled(self, name: str) -> int:
+        pat = re.compile(rf"Kernel pool of {re.escape(name)}\.ipynb is filled")
+        return sum(1 for line in list(self.lines) if pat.search(line))
+
+    def wait_filled(self, name: str, count: int, timeout: float = 300) -> None:
+        deadline = time.monotonic() + timeout
+        while self.filled(name) < count:
+            if self.proc.poll() is not None:
+                raise RuntimeError("voila stopped:\n" + "".join(self.lines[-40:]))
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the kernel of {name} was not ready within {timeout} s")
+            time.sleep(0.2)
+
+    def kernels(self) -> list[str]:
+        return [m.group(1) for line in list(self.lines) if (m := re.search(r"Kernel started: ([0-9a-f-]{36})", line))]
+
+    def wait_idle(self, timeout: float = 300, settle: float = 2.0) -> None:
+        """Wait until every kernel is idle for ``settle`` seconds: the preheated pages are
+        computed (Voila says a pool is filled when its kernel has started, before the page
+        has run)."""
+        deadline = time.monotonic() + timeout
+        quiet_since = None
+        while time.monotonic() < deadline:
+            busy = False
+            for kid in self.kernels():
+                try:
+                    with urllib.request.urlopen(f"{self.url}api/kernels/{kid}", timeout=5) as r:
+                        state = json.load(r).get("execution_state")
+                except urllib.error.HTTPError:
+                    continue  # shut down
+                if state in ("busy", "starting"):
+                    busy = True
+                    break
+            if busy:
+                quiet_since = None
+            elif quiet_since is None:
+                quiet_since = time.monotonic()
+            elif time.monotonic() - quiet_since >= settle:
+                return
+            time.sleep(0.25)
+        raise TimeoutError(f"kernels still busy after {timeout} s")
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.runtime.cleanup()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def open_page(browser, server: Server, name: str, *, keep: bool = False):
+    """Seconds from the request to the page drawn; with ``keep`` also the open page."""
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda m: page.console_errors.append(m.text[:300]) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.console_errors.append(f"page error: {str(e)[:300]}"))
+    t0 = time.perf_counter()
+    page.goto(f"{server.url}voila/render/{name}.ipynb", wait_until="commit", timeout=TIMEOUT_MS)
+    if name == "floor":
+        page.wait_for_selector("text=ready", timeout=TIMEOUT_MS)
+    else:
+        page.wait_for_selector(".pa-ready", state="attached", timeout=TIMEOUT_MS)
+        n = int(page.get_attribute(".pa-ready", "data-figures"))
+        if n:
+            page.wait_for_function(
+                "n => [...document.querySelectorAll('.pa-figure .js-plotly-plot')]"
+                ".filter(e => e.querySelector('.main-svg')).length >= n",
+                arg=n, timeout=TIMEOUT_MS, polling="raf",
+            )  # fmt: skip
+        else:
+            page.wait_for_selector(".pa-card", timeout=TIMEOUT_MS)
+            page.wait_for_selector(".pa-alerts", timeout=TIMEOUT_MS)
+    seconds = time.perf_counter() - t0
+    if keep:
+        return seconds, context, page
+    context.close()
+    return seconds
+
+
+_CHANGE_JS = """
+async ([label, key, choice]) => {
+  const box = [...document.querySelectorAll('.widget-dropdown')].find(d => d.innerText.includes(label));
+  const select = box.querySelector('select');
+  let value = choice;
+  const n = select.options.length;
+  if (typeof choice === 'number') value = select.options[((choice % n) + n) % n].value;
+  if (select.value === value) value = select.options[(select.selectedIndex + 1) % select.options.length].value;
+  const svg = () => document.querySelector('.pa-figure-' + key + ' .js-plotly-plot .svg-container');
+  const old = svg().innerHTML;
+  return await new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const limit = setTimeout(() => reject(new Error('no redraw within 60 s')), 60000);
+    const check = () => {
+      const e = svg();
+      if (e && e.innerHTML !== old) { clearTimeout(limit); resolve(performance.now() - t0); }
+      else requestAnimationFrame(check);
+    };
+    select.value = value;
+    select.dispatchEvent(new Event('change', {bubbles: true}));
+    requestAnimationFrame(check);
+  });
+}
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", default=str(ROOT / "data" / "sample"))
+    parser.add_argument("--repeat", type=int, default=5, help="loads of the floor and the overview")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    names = ["floor", *PAGES]
+    server = Server(Path(args.data), _free_port())
+    results: dict = {"open": {}, "filters": []}
+    try:
+        S.wait_for_server(server.url, timeout=120, process=server.proc)
+        for n in names:
+            server.wait_filled(n, 1)
+        time.sleep(3)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            uses = {n: 1 for n in names}
+
+            def measure(name, keep=False):
+                # every pool refilled (a page used before is replaced fill_delay seconds
+                # later: that must not fall into the next measurement) and computed
+                for other in names:
+                    server.wait_filled(other, uses[other])
+                server.wait_idle()
+                out = open_page(browser, server, name, keep=keep)
+                uses[name] += 1
+                return out
+
+            # warm-up: the browser's first page pays for starting its renderer
+            measure("floor")
+            for _ in range(args.repeat):
+                for name in ("floor", "overview"):
+                    results["open"].setdefault(name, []).append(measure(name))
+            for name in names[2:]:
+                results["open"].setdefault(name, []).append(measure(name))
+            # filter changes, one page at a time (kept open)
+            by_page: dict[str, list] = {}
+            for f in FILTERS:
+                by_page.setdefault(f[0], []).append(f)
+            for name, filters in by_page.items():
+                _, context, page = measure(name, keep=True)
+                time.sleep(2)  # let the page settle (the figures report their sizes back)
+                for _, label, key, choices in filters:
+                    try:
+                        times = [page.evaluate(_CHANGE_JS, [label, key, c]) for c in choices]
+                    except Exception:  # noqa: BLE001 - once more, after a pause
+                        time.sleep(3)
+                        times = None
+                    try:
+                        times = times or [page.evaluate(_CHANGE_JS, [label, key, c]) for c in choices]
+                    except Exception as exc:  # noqa: BLE001 - report it and go on
+                        status = page.evaluate("() => [...document.querySelectorAll('.pa-message')].map(e => e.innerText)")
+                        print(f"{name}: {label} -> {key}: {str(exc).splitlines()[0]}; page says: {status}; "
+                              f"browser errors: {page.console_errors[-5:]}; "
+                              f"server log: {''.join(server.lines[-10:])}", file=sys.stderr)  # fmt: skip
+                        times = [float("nan")] * 3
+                    results["filters"].append(
+                        {"page": name, "control": label, "figure": key, "first_ms": times[0],
+                         "again_ms": statistics.median(times[1:])}
+                    )  # fmt: skip
+                context.close()
+            browser.close()
+    finally:
+        server.stop()
+
+    floor = statistics.median(results["open"]["floor"])
+    print(f"\nDashboards benchmark ({platform.node()}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f})")
+    print(f"{'figure':<52} {'time':>10} {'ratio to floor':>15}")
+    print("-" * 79)
+    for name, times in results["open"].items():
+        med = statistics.median(times)
+        what = "floor: one-cell Voila page" if name == "floor" else f"{name}: request to last figure drawn"
+        reps = f" (median of {len(times)})" if len(times) > 1 else ""
+        print(f"{what + reps:<52} {med:>9.2f}s {med / floor:>14.2f}x")
+    print("-" * 79)
+    for f in results["filters"]:
+        what = f"{f['page']}: {f['control']} -> {f['figure']}"
+        print(f"{what:<52} {f['first_ms']:>8.0f}ms {'(first)':>15}")
+        print(f"{'':<52} {f['again_ms']:>8.0f}ms {'(again)':>15}")
+    overview = statistics.median(results["open"]["overview"])
+    print(f"\nOverview / floor: {overview / floor:.2f} (target 1.5)")
+    worst = max((f["first_ms"] for f in results["filters"] if f["first_ms"] == f["first_ms"]), default=float("nan"))
+    print(f"Slowest filter change: {worst:.0f} ms (target 300 ms)")
+    out = ROOT / "benchmarks" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    results["floor_s"] = floor
+    results["load_average"] = os.getloadavg()
+    (out / "dashboards.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

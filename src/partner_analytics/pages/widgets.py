@@ -1,0 +1,277 @@
+"""Widgets of the dashboards: figures that update in place, and the filters driving them.
+
+Figures are plotly ``FigureWidget`` s (they need the ``anywidget`` package). A change of a
+filter replaces the figure's traces and layout in place (:func:`replace_figure`), so the
+page does not reload.
+
+Speed: every ``FigureWidget`` normally carries plotly's whole JavaScript bundle (about
+5 MB) in its own state, and the browser evaluates it once per figure: a page with five
+figures loads plotly.js five times. When the page is served by ``partner-analytics
+dashboards`` the bundle is served once as a static file, and the server tells the kernels
+where (the environment variable :data:`PLOTLY_WIDGET_ENV`); the figures then carry a
+three-line module that imports it from there, and the browser loads it once per page.
+Anywhere else (JupyterLab, ``voila`` run by hand) the figures are plain FigureWidgets.
+
+Filters are ``ipywidgets.Dropdown`` s whose options are (label, value) pairs: names are
+shown, ids are the values; :data:`ALL` stands for "no filter".
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+__all__ = [
+    "ALL",
+    "FIGURE_CONFIG",
+    "PLOTLY_WIDGET_ENV",
+    "as_of_selector",
+    "dropdown",
+    "empty_figure",
+    "figure_widget",
+    "group_filter",
+    "indicator_picker",
+    "on_change",
+    "partner_filter",
+    "pillar_picker",
+    "replace_figure",
+    "sector_filter",
+    "wave_selector",
+]
+
+#: The value of a filter's "all" option.
+ALL = ""
+
+#: Environment variable holding the path (relative to the server's base URL) of plotly's
+#: widget bundle served as a static file; set by :mod:`partner_analytics.pages.serve`.
+PLOTLY_WIDGET_ENV = "PARTNER_ANALYTICS_PLOTLY_WIDGET"
+
+#: plotly.js options of every dashboard figure.
+FIGURE_CONFIG = {"displaylogo": False, "responsive": True}
+
+# The module each figure carries when the bundle is served: it imports the bundle from
+# the server (the browser loads a module once per page) and hands on its widget.
+_ESM_TEMPLATE = """
+let base = "/";
+try {
+  base = JSON.parse(document.getElementById("jupyter-config-data").textContent).baseUrl || "/";
+} catch (e) {}
+if (!base.endsWith("/")) base += "/";
+const mod = await import(new URL(base + "%s", window.location.href).href);
+export default mod.default;
+"""
+
+_LIGHT_CLASSES: dict[str, type] = {}
+
+
+def _widget_class(bundle: str | None) -> type:
+    """go.FigureWidget, or a subclass importing plotly's bundle from ``bundle``."""
+    if not bundle:
+        return go.FigureWidget
+    if bundle not in _LIGHT_CLASSES:
+        esm = _ESM_TEMPLATE % bundle.lstrip("/").replace('"', "")
+        _LIGHT_CLASSES[bundle] = type("DashboardFigure", (go.FigureWidget,), {"_esm": esm})
+    return _LIGHT_CLASSES[bundle]
+
+
+def _dates_as_text(value):
+    """Dates in plotly JSON as ISO text: a FigureWidget sends numpy datetime arrays to the
+    browser as integers (nanoseconds), which plotly.js would draw as numbers."""
+    if isinstance(value, dict):
+        return {k: _dates_as_text(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        out = [_dates_as_text(v) for v in value]
+        return out if isinstance(value, list) else tuple(out)
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind == "M":
+            return [None if np.isnat(v) else str(pd.Timestamp(v).isoformat()) for v in value]
+        if value.dtype.kind == "O":
+            return [_dates_as_text(v) for v in value]
+        return value
+    if isinstance(value, (pd.Timestamp, np.datetime64)):
+        return None if pd.isna(value) else pd.Timestamp(value).isoformat()
+    return value
+
+
+def _figure_json(fig: go.Figure) -> tuple[list[dict], dict]:
+    """(traces, layout) of a figure as plain JSON values, dates as text."""
+    data = [_dates_as_text(t.to_plotly_json()) for t in fig.data]
+    return data, _dates_as_text(fig.layout.to_plotly_json())
+
+
+def figure_widget(fig: go.Figure, *, height: int | None = None) -> go.FigureWidget:
+    """A FigureWidget showing ``fig`` (its traces and layout), ready to be updated in place.
+
+    ``height`` is used when the figure does not set its own.
+    """
+    cls = _widget_class(os.environ.get(PLOTLY_WIDGET_ENV))
+    data, layout = _figure_json(fig)
+    if layout.get("height") is None and height is not None:
+        layout["height"] = height
+    widget = cls({"data": data, "layout": layout})
+    widget._config = dict(FIGURE_CONFIG)
+    return widget
+
+
+def replace_figure(widget: go.FigureWidget, fig: go.Figure, *, height: int | None = None) -> None:
+    """Show ``fig`` in ``widget``: traces and layout replaced, the page not reloaded.
+
+    When the new figure has the same kinds of traces in the same order, the ones that
+    differ are updated in one batch (one message to the browser); otherwise the traces are
+    removed and the new ones added. Only layout properties that differ are sent. The
+    figure keeps its height unless ``fig`` sets one (or ``height`` is given).
+    """
+    new_data, new_layout = _figure_json(fig)
+    if new_layout.get("height") is None:
+        height = height if height is not None else widget.layout.height
+        if height is not None:
+            new_layout["height"] = height
+    # only what differs is validated and sent: the template (large) is usually the same
+    old_layout = widget._layout
+    changed = {k: v for k, v in new_layout.items() if not _equal(old_layout.get(k), v)}
+    removed = [k for k in old_layout if k not in new_layout]
+    old_data = widget._data
+    same_kinds = [t.get("type") for t in old_data] == [t.get("type") for t in new_data]
+    if not same_kinds:
+        widget.data = ()
+        widget.add_traces(new_data)
+    with widget.batch_update():
+        if same_kinds:
+            for old, new_json, old_json in zip(widget.data, new_data, old_data, strict=True):
+                if not _equal({k: v for k, v in old_json.items() if k != "uid"}, new_json):
+                    old.update(new_json, overwrite=True)
+                    for k in old_json:
+                        if k not in new_json and k not in ("uid", "type"):
+                            old[k] = None
+        for k in removed:
+            widget.layout[k] = None
+        if changed:
+            widget.layout.update(changed, overwrite=True)
+
+
+def _equal(a, b) -> bool:
+    """Equality of plotly JSON values (dicts, lists, numpy arrays, numbers, text)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_equal(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple, np.ndarray)) and isinstance(b, (list, tuple, np.ndarray)):
+        if len(a) != len(b):
+            return False
+        if isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.dtype.kind in "biuf" and b.dtype.kind in "biuf":
+            return a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=True))
+        return all(_equal(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, (list, tuple, dict, np.ndarray)) or isinstance(b, (list, tuple, dict, np.ndarray)):
+        return False
+    try:
+        same = a == b
+        if isinstance(same, bool):
+            return same or (_isnan(a) and _isnan(b))
+        return bool(same)
+    except (TypeError, ValueError):
+        return False
+
+
+def _isnan(v) -> bool:
+    return isinstance(v, float) and math.isnan(v)
+
+
+def dropdown(description: str, options: Sequence[tuple[str, object]], value=None, *, width: str = "auto"):
+    """A labelled dropdown of (label, value) pairs; the first option when ``value`` is None."""
+    import ipywidgets as w
+
+    options = list(options)
+    values = [v for _, v in options]
+    if value is None or value not in values:
+        value = values[0] if values else None
+    return w.Dropdown(
+        description=description,
+        options=options,
+        value=value,
+        style={"description_width": "initial"},
+        layout=w.Layout(width=width, min_width="220px"),
+    )
+
+
+def wave_selector(waves: Sequence[str], value: str | None = None, *, description: str = "Survey wave"):
+    """Waves in order (the latest last); the latest chosen unless ``value`` is given."""
+    waves = list(waves)
+    return dropdown(description, [(w, w) for w in waves], value if value is not None else (waves[-1] if waves else None))
+
+
+def as_of_selector(days: Sequence[pd.Timestamp], value=None, *, description: str = "As of"):
+    """Quarter ends (or other days), shown as "2026-Q1 (31 Mar 2026)"; the latest chosen."""
+    from partner_analytics.pages.period import period_label
+
+    days = [pd.Timestamp(d) for d in days]
+    options = []
+    for d in days:
+        lab = period_label(d)
+        text = f"{lab} ({d.day} {d.strftime('%b %Y')})" if lab != d.date().isoformat() else d.strftime("%d %b %Y")
+        options.append((text, d.date().isoformat()))
+    if value is not None:
+        value = pd.Timestamp(value).date().isoformat()
+    elif options:
+        value = options[-1][1]
+    return dropdown(description, options, value)
+
+
+def sector_filter(sectors: Sequence[str], *, description: str = "Sector"):
+    """"All sectors" and each sector of the package, by its plain name."""
+    from partner_analytics.pages.display import label
+
+    return dropdown(description, [("All sectors", ALL)] + [(label(s), s) for s in sectors])
+
+
+def partner_filter(partners: pd.DataFrame, *, description: str = "Partner"):
+    """"All partners" and each partner by name (``partner_id``, ``name``)."""
+    ordered = partners.sort_values("name", key=lambda s: s.str.casefold())
+    return dropdown(
+        description,
+        [("All partners", ALL)] + list(zip(ordered["name"].astype(str), ordered["partner_id"].astype(str), strict=True)),
+    )
+
+
+def group_filter(groups: Sequence[str], *, description: str = "Stakeholder group"):
+    return dropdown(description, [("All groups", ALL)] + [(str(g), str(g)) for g in groups])
+
+
+def pillar_picker(pillars: Sequence[str], *, description: str = "Pillar"):
+    from partner_analytics.pages.display import label
+
+    return dropdown(description, [("All pillars", ALL)] + [(label(p), p) for p in pillars])
+
+
+def indicator_picker(indicators: pd.DataFrame, value=None, *, description: str = "Indicator"):
+    """Indicators by name (``indicator_id``, ``name``)."""
+    return dropdown(
+        description,
+        list(zip(indicators["name"].astype(str), indicators["indicator_id"].astype(str), strict=True)),
+        value,
+        width="520px",
+    )
+
+
+def on_change(widget, callback: Callable[[object], None]) -> None:
+    """Call ``callback(new_value)`` whenever the widget's value changes."""
+    widget.observe(lambda change: callback(change["new"]), names="value")
+
+
+def empty_figure(text: str, *, title: str = "") -> go.Figure:
+    """A blank figure saying why there is nothing to draw (a filter left no rows)."""
+    from partner_analytics.figures.theme import base_layout
+
+    fig = go.Figure()
+    fig.update_layout(
+        **base_layout(title or " "),
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        annotations=[
+            {"text": text, "x": 0.5, "y": 0.5, "xref": "paper", "yref": "paper", "showarrow": False,
+             "font": {"size": 20, "color": "#5b5b5b"}}
+        ],
+    )  # fmt: skip
+    return fig

@@ -1,0 +1,640 @@
+"""The dashboard pages, driven without a browser: set a control's value, read the figures.
+
+Each page is built once per module on the sample partnership (the page functions take a
+loaded Partnership as well as a path); tiny packages check the messages for broken and
+incomplete packages and the small-cell rule.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from partner_analytics import MissingTableError, Partnership, load_partnership
+from partner_analytics.pages import _page as P
+from partner_analytics.pages import dashboards as D
+from partner_analytics.pages import layout as L
+from partner_analytics.pages import widgets as W
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "data" / "sample"
+CORPUS = ROOT / "tests" / "corpus"
+
+
+def _data(fig) -> str:
+    """The traces of a figure as text (to tell whether they changed)."""
+    return json.dumps(fig.to_plotly_json()["data"], default=str, sort_keys=True)
+
+
+def _title(fig) -> str:
+    return str(fig.layout.title.text)
+
+
+def _other(control, avoid=None):
+    """A value of the control other than the current one (and other than ``avoid``)."""
+    values = [v for _, v in control.options]
+    return next(v for v in reversed(values) if v != control.value and v != avoid)
+
+
+def _text_only(html: str) -> str:
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+@pytest.fixture(scope="module")
+def sample() -> Partnership:
+    if not (SAMPLE / "partners.csv").is_file():
+        pytest.skip("the sample partnership is not generated (make sample)")
+    return load_partnership(SAMPLE)
+
+
+# --------------------------------------------------------------------------- notebooks
+
+
+@pytest.mark.parametrize("name", list(D.PAGES))
+def test_each_dashboard_notebook_is_one_import_and_one_call_without_outputs(name):
+    nb = nbformat.read(ROOT / "dashboards" / f"{name}.ipynb", as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert len(code) == 1
+    assert code[0].source == D.notebook_source(name)
+    assert code[0].outputs == [] and code[0].execution_count is None
+
+
+def test_the_dashboards_folder_holds_exactly_the_pages():
+    assert sorted(p.stem for p in (ROOT / "dashboards").glob("*.ipynb")) == sorted(D.PAGES)
+
+
+def test_notebook_source_of_an_unknown_page_names_the_pages():
+    with pytest.raises(KeyError, match="overview, stakeholders"):
+        D.notebook_source("finance")
+
+
+# --------------------------------------------------------------------------- data path
+
+
+def test_data_path_prefers_the_argument_then_the_environment_variable(monkeypatch, tmp_path):
+    monkeypatch.setenv(D.DATA_ENV, str(tmp_path))
+    assert D.data_path("elsewhere") == Path("elsewhere")
+    assert D.data_path() == tmp_path
+
+
+def test_data_path_defaults_to_the_sample_of_the_checkout(monkeypatch):
+    monkeypatch.delenv(D.DATA_ENV, raising=False)
+    assert D.data_path() == SAMPLE
+
+
+def test_quarter_ends_run_from_the_first_to_the_last_quarter_with_data():
+    p = Partnership.from_frames(
+        partners=pd.DataFrame({"partner_id": ["P1"], "name": ["A"], "sector": ["public"]}),
+        contributions=pd.DataFrame(
+            {"contribution_id": ["C1", "C2"], "partner_id": ["P1", "P1"], "date": ["2025-11-03", "2026-05-20"],
+             "kind": ["funding", "funding"], "pledged": [10, 20]}
+        ),
+        today=pd.Timestamp("2030-01-01").date(),
+    )  # fmt: skip
+    # 2025-11-03 lies in 2025-Q4, 2026-05-20 in 2026-Q2: three quarter ends
+    assert [d.date().isoformat() for d in D.quarter_ends(p)] == ["2025-12-31", "2026-03-31", "2026-06-30"]
+    assert D.latest_day(p) == pd.Timestamp("2026-05-20")
+
+
+# --------------------------------------------------------------------------- overview
+
+
+@pytest.fixture(scope="module")
+def overview(sample):
+    return D.overview_page(sample)
+
+
+def test_overview_shows_the_headline_cards_and_the_alerts(overview, sample):
+    assert overview.error is None
+    cards = overview.parts["cards"].value
+    for key in ("health_index", "on_track", "follow_through", "delivered", "readiness", "partners"):
+        assert f'data-card="{key}"' in cards
+    # indicators on track per pillar
+    for pillar in ("Economic", "Environmental", "Governance", "Social"):
+        assert pillar in cards
+    assert "pa-alerts" in overview.parts["alerts"].value
+    title = overview.parts["title"].value
+    assert sample.name in title and "As of" in title
+    assert overview.figures == {}  # the overview draws no plotly figure: it opens fast
+
+
+def test_overview_as_of_selector_changes_the_cards_and_the_title(overview):
+    as_of = overview.controls["as_of"]
+    before_cards, before_title = overview.parts["cards"].value, overview.parts["title"].value
+    latest = as_of.value
+    as_of.value = _other(as_of)
+    try:
+        assert overview.parts["cards"].value != before_cards
+        assert overview.parts["title"].value != before_title
+        assert overview.parts["status"].value == ""
+    finally:
+        as_of.value = latest
+
+
+def test_overview_cards_are_the_headline_figures(overview, sample):
+    from partner_analytics.pages.period import headline_figures
+
+    head = headline_figures(sample, as_of=overview.controls["as_of"].value).set_index("figure")
+    text = _text_only(overview.parts["cards"].value)
+    # one number, one place: the card shows the headline figure, formatted
+    assert f"{head.loc['health_index', 'now']:.1f}" in text
+    assert f"{int(head.loc['on_track', 'now'])}  of {int(head.loc['on_track', 'now_total'])}" in text
+    assert f"{head.loc['follow_through', 'now']:.0f} %" in text
+
+
+@pytest.fixture(scope="module")
+def hand_made() -> Partnership:
+    """Two partners, four commitments and one survey wave, every number worked out by hand.
+
+    Assessments 2022-Q4, factor 601 only: scores 5, 5, 4 (Alpha) and 3, 3, 4 (Beta): mean
+    24 / 6 = 4.0, index = (4.0 - 1) / 4 * 100 = 75.0.
+    Commitments as of 2022-12-31 (the end of the quarter of the last dated row): due by
+    then k1 (2022-10-01, open: overdue), k2 (2022-11-01, open: overdue), k3 (2022-06-30,
+    done 2022-06-15: on time); k4 falls due 2023-01-15. On time 1 of 3 = 33.3 %, 2 overdue.
+    """
+    return Partnership.from_frames(
+        partners=pd.DataFrame({"partner_id": ["A", "B"], "name": ["Alpha Council", "Beta Ltd"],
+                               "sector": ["public", "private"]}),
+        commitments=pd.DataFrame(
+            {
+                "commitment_id": ["k1", "k2", "k3", "k4"],
+                "partner_id": ["A", "A", "B", "B"],
+                "description": ["Open the depot", "Hire a manager", "Share data", "Fund the pilot"],
+                "due_date": ["2022-10-01", "2022-11-01", "2022-06-30", "2023-01-15"],
+                "completed_date": [None, None, "2022-06-15", None],
+                "status": ["open", "open", "done", "open"],
+            }
+        ),
+        assessments=pd.DataFrame(
+            {"wave": "2022-Q4", "respondent_id": ["a1", "a2", "a3", "b1", "b2", "b3"],
+             "partner_id": ["A", "A", "A", "B", "B", "B"], "factor_code": "601", "score": [5, 5, 4, 3, 3, 4]}
+        ),
+        today=pd.Timestamp("2030-01-01").date(),
+    )  # fmt: skip
+
+
+def test_overview_cards_of_a_hand_made_package(hand_made):
+    dash = D.overview_page(hand_made)
+    assert dash.controls["as_of"].value == "2022-12-31"
+    text = " ".join(_text_only(dash.parts["cards"].value).split())
+    assert "Collaboration health index 75.0 / 100" in text
+    assert "Commitments kept on time 33 %" in text and "2 overdue of 3 due" in text
+    assert "As of 31 Dec 2022" in dash.parts["title"].value
+
+
+def test_delivery_cards_of_a_hand_made_package(hand_made):
+    dash = D.delivery_page(hand_made)
+    text = " ".join(_text_only(dash.parts["cards"].value).split())
+    assert "All partners: 1 on time of 3 due" in text
+    assert "Overdue 2 of 3 due" in text
+    # Alpha alone: k1 and k2 due and overdue, none on time: 0 %
+    dash.controls["partner"].value = "A"
+    text = " ".join(_text_only(dash.parts["cards"].value).split())
+    assert "Commitments kept on time 0 %" in text and "Alpha Council: 0 on time of 2 due" in text
+
+
+# --------------------------------------------------------------------------- stakeholders
+
+
+@pytest.fixture(scope="module")
+def stakeholders(sample):
+    return D.stakeholders_page(sample)
+
+
+def test_stakeholders_wave_selector_redraws_the_grid_and_salience(stakeholders):
+    wave = stakeholders.controls["wave"]
+    grid, sal = stakeholders.figures["power_interest"], stakeholders.figures["salience"]
+    before = (_data(grid), _data(sal), _title(grid))
+    latest = wave.value
+    wave.value = _other(wave)
+    try:
+        assert _data(grid) != before[0] and _data(sal) != before[1]
+        assert wave.value in _title(grid) and latest not in _title(grid)
+        assert wave.value in stakeholders.parts["cards"].value
+    finally:
+        wave.value = latest
+
+
+def test_stakeholders_group_filter_keeps_only_that_group(stakeholders, sample):
+    group = stakeholders.controls["group"]
+    grid = stakeholders.figures["power_interest"]
+    before = _data(grid)
+    chosen = _other(group)
+    group.value = chosen
+    try:
+        assert _data(grid) != before
+        names = set(sample.stakeholders.loc[sample.stakeholders["group"] == chosen, "name"])
+        others = set(sample.stakeholders["name"]) - names
+        shown = {str(t) for tr in grid.data for t in (tr.hovertext or tr.text or []) if t}
+        assert not any(o in s for s in shown for o in others)
+    finally:
+        group.value = W.ALL
+
+
+# --------------------------------------------------------------------------- collaboration
+
+
+@pytest.fixture(scope="module")
+def collaboration(sample):
+    return D.collaboration_page(sample)
+
+
+def test_collaboration_wave_selector_redraws_radar_and_gaps(collaboration):
+    wave = collaboration.controls["wave"]
+    radar, gaps = collaboration.figures["radar"], collaboration.figures["perception_gaps"]
+    before = (_data(radar), _data(gaps))
+    latest = wave.value
+    wave.value = _other(wave)
+    try:
+        assert _data(radar) != before[0] and _data(gaps) != before[1]
+        assert wave.value in _title(radar)
+    finally:
+        wave.value = latest
+
+
+def test_collaboration_sector_filter_draws_that_sectors_means(collaboration, sample):
+    from partner_analytics.analysis.health import perception_gaps
+
+    sector = collaboration.controls["sector"]
+    radar = collaboration.figures["radar"]
+    before = _data(radar)
+    sector.value = "public"
+    try:
+        assert _data(radar) != before
+        assert "public partners" in _title(radar).lower()
+        wave = collaboration.controls["wave"].value
+        gaps = perception_gaps(sample, by="sector")
+        expected = gaps[(gaps["wave"] == wave) & (gaps["group"] == "public")]
+        expected = expected[~expected["suppressed"]]
+        drawn = [r for r in radar.data[0].r if r is not None]
+        # the radar's points are the analysis' means (closed polygon: the first point twice)
+        assert sorted(round(v, 9) for v in drawn[:-1]) == sorted(round(v, 9) for v in expected["mean"])
+    finally:
+        sector.value = W.ALL
+
+
+# --------------------------------------------------------------------------- delivery
+
+
+@pytest.fixture(scope="module")
+def delivery(sample):
+    return D.delivery_page(sample)
+
+
+def test_delivery_sector_filter_keeps_that_sectors_partners_and_resets_the_partner_list(delivery, sample):
+    sector, partner = delivery.controls["sector"], delivery.controls["partner"]
+    follow = delivery.figures["follow_through"]
+    before = _data(follow)
+    sector.value = "private"
+    try:
+        assert _data(follow) != before
+        private = set(sample.partners.loc[sample.partners["sector"] == "private", "name"])
+        labels = {str(y) for tr in follow.data for y in (tr.y if tr.y is not None else [])}
+        assert labels and labels <= private
+        assert {label for label, _ in partner.options[1:]} <= private
+        assert "Private partners" in delivery.parts["cards"].value
+    finally:
+        sector.value = W.ALL
+
+
+def test_delivery_partner_filter_shows_one_partner(delivery, sample):
+    partner = delivery.controls["partner"]
+    follow = delivery.figures["follow_through"]
+    flows = delivery.figures["contribution_flows"]
+    before = (_data(follow), _data(flows))
+    pid = "P06"
+    partner.value = pid
+    try:
+        name = sample.partners.set_index("partner_id").loc[pid, "name"]
+        assert _data(follow) != before[0] and _data(flows) != before[1]
+        labels = {str(y) for tr in follow.data for y in (tr.y if tr.y is not None else [])}
+        assert labels == {name}
+    finally:
+        partner.value = W.ALL
+
+
+def test_delivery_as_of_selector_redraws_commitments(delivery):
+    as_of = delivery.controls["as_of"]
+    follow = delivery.figures["follow_through"]
+    before = (_data(follow), _title(follow))
+    latest = as_of.value
+    values = [v for _, v in as_of.options]
+    as_of.value = values[-3]
+    try:
+        assert _data(follow) != before[0]
+        assert _title(follow) != before[1]
+        assert delivery.parts["status"].value == ""
+    finally:
+        as_of.value = latest
+
+
+def test_delivery_before_any_contribution_shows_an_empty_figure_not_an_error(delivery):
+    as_of = delivery.controls["as_of"]
+    latest = as_of.value
+    as_of.value = next(v for _, v in as_of.options)
+    try:
+        assert delivery.parts["status"].value == ""
+        notes = [a.text for a in delivery.figures["contributions_over_time"].layout.annotations]
+        assert any(n.startswith("Nothing for this selection as of") for n in notes)
+        assert len(delivery.figures["contributions_over_time"].data) == 0
+    finally:
+        as_of.value = latest
+
+
+# --------------------------------------------------------------------------- indicators
+
+
+@pytest.fixture(scope="module")
+def indicators(sample):
+    return D.indicators_page(sample)
+
+
+def test_indicator_picker_redraws_the_trend(indicators, sample):
+    picker = indicators.controls["indicator"]
+    trend = indicators.figures["trend"]
+    before = _data(trend)
+    first = picker.value
+    picker.value = _other(picker)
+    try:
+        assert _data(trend) != before
+        name = sample.indicators.set_index("indicator_id").loc[picker.value, "name"]
+        assert name in _title(trend)
+    finally:
+        picker.value = first
+
+
+def test_pillar_picker_narrows_the_status_table_and_the_indicator_list(indicators, sample):
+    pillar, picker = indicators.controls["pillar"], indicators.controls["indicator"]
+    table = indicators.figures["status_table"]
+    before = _data(table)
+    pillar.value = "social"
+    try:
+        assert _data(table) != before
+        social = set(sample.indicators.loc[sample.indicators["pillar"] == "social", "indicator_id"])
+        assert {v for _, v in picker.options} <= social
+        n = len(social)
+        assert f"of {n}" in indicators.parts["cards"].value
+    finally:
+        pillar.value = W.ALL
+
+
+# --------------------------------------------------------------------------- partners
+
+
+@pytest.fixture(scope="module")
+def partners(sample):
+    return D.partners_page(sample)
+
+
+def test_partners_sector_filter_keeps_that_sector_in_the_heatmap(partners, sample):
+    sector = partners.controls["sector"]
+    heat = partners.figures["heatmap"]
+    before = _data(heat)
+    sector.value = "academic"
+    try:
+        assert _data(heat) != before
+        rows = {str(y) for tr in heat.data for y in (tr.y if tr.y is not None else [])}
+        academic = set(sample.partners.loc[sample.partners["sector"] == "academic", "name"])
+        assert rows and all(any(a in r for a in academic) for r in rows)
+    finally:
+        sector.value = W.ALL
+
+
+def test_partners_wave_selector_redraws_the_network(partners):
+    wave = partners.controls["wave"]
+    net = partners.figures["network"]
+    before = (_data(net), _title(net))
+    latest = wave.value
+    wave.value = _other(wave)
+    try:
+        assert _data(net) != before[0] or _title(net) != before[1]
+        assert wave.value in _title(net)
+    finally:
+        wave.value = latest
+
+
+# --------------------------------------------------------------------------- broken and partial packages
+
+
+@pytest.mark.parametrize("page", ["overview_page", "delivery_page"])
+def test_a_package_with_errors_shows_table_file_row_and_message(page):
+    dash = getattr(D, page)(CORPUS / "wrong_type")
+    assert dash.error == "validation"
+    assert dash.figures == {} and dash.controls == {}
+    html = dash.parts["message"].value
+    text = _text_only(html)
+    assert "cannot be shown: 1 error" in text
+    assert "contributions" in text and "contributions.csv" in text
+    assert ">3<" in html  # the row as a spreadsheet shows it
+    assert "is not a number" in text
+    assert "Traceback" not in dash.text()
+
+
+def test_a_package_without_its_required_table_says_which_table():
+    dash = D.stakeholders_page(CORPUS / "missing_required_table")
+    assert dash.error == "validation"
+    assert "partners" in dash.parts["message"].value and "required" in dash.parts["message"].value
+
+
+def test_a_missing_path_is_a_message_not_a_traceback(tmp_path):
+    dash = D.overview_page(tmp_path / "nowhere")
+    assert dash.error is not None
+    assert "cannot" in dash.parts["message"].value
+    assert "Traceback" not in dash.text()
+
+
+@pytest.fixture(scope="module")
+def only_partners() -> Partnership:
+    return Partnership.from_frames(
+        partners=pd.DataFrame({"partner_id": ["P1", "P2"], "name": ["Alpha", "Beta"], "sector": ["public", "private"]})
+    )
+
+
+@pytest.mark.parametrize(
+    ("page", "what"),
+    [
+        ("stakeholders_page", "No data for stakeholders"),
+        ("collaboration_page", "No data for collaboration"),
+        ("delivery_page", "No data for delivery"),
+        ("indicators_page", "No data for indicators"),
+    ],
+)
+def test_a_page_whose_tables_are_missing_says_no_data_in_this_package(only_partners, page, what):
+    dash = getattr(D, page)(only_partners)
+    assert dash.error == "missing table"
+    assert f"{what} in this package" in dash.parts["message"].value
+    assert "which the package does not have" in dash.parts["message"].value
+
+
+def test_overview_of_a_package_without_dated_rows_says_so(only_partners):
+    dash = D.overview_page(only_partners)
+    assert dash.error is None
+    assert "The package has no dated rows yet." in dash.parts["cards"].value
+
+
+def test_partners_page_of_a_partners_only_package_shows_missing_parts_and_the_sector_mix(only_partners):
+    dash = D.partners_page(only_partners)
+    assert dash.error is None
+    text = dash.text()
+    assert "No data for competencies in this package" in text
+    assert "No data for relationships in this package" in text
+    assert "diversity" in dash.figures
+
+
+def _ratings(raters: dict[str, int], wave: str = "2026-Q1") -> pd.DataFrame:
+    rows = []
+    for sid, n in raters.items():
+        for r in range(n):
+            rows.append({"wave": wave, "rater_id": f"R{r}", "stakeholder_id": sid, "power": 4, "interest": 4})
+    return pd.DataFrame(rows)
+
+
+def test_a_stakeholder_rated_by_two_people_is_counted_as_n_below_3():
+    p = Partnership.from_frames(
+        partners=pd.DataFrame({"partner_id": ["P1"], "name": ["Alpha"], "sector": ["public"]}),
+        stakeholders=pd.DataFrame({"stakeholder_id": ["S1", "S2"], "name": ["Mayor", "Union"]}),
+        stakeholder_ratings=_ratings({"S1": 3, "S2": 2}),
+        today=pd.Timestamp("2030-01-01").date(),
+    )
+    dash = D.stakeholders_page(p)
+    assert dash.error is None
+    cards = _text_only(dash.parts["cards"].value)
+    # S1 has 3 raters (shown), S2 has 2 (suppressed): one rated, one "n < 3"
+    assert "Stakeholders rated 1" in " ".join(cards.split())
+    assert "1 with fewer than 3 raters (n &lt; 3)" in cards
+
+
+def test_a_health_index_resting_on_two_respondents_reads_n_below_3():
+    from partner_analytics import frameworks
+
+    codes = frameworks.mutuality_factors()["factor_code"].tolist()
+    rows = [
+        {"wave": "2026-Q1", "respondent_id": f"R{i}", "partner_id": "P1", "factor_code": c, "score": 4}
+        for i in range(2)
+        for c in codes
+    ]
+    p = Partnership.from_frames(
+        partners=pd.DataFrame({"partner_id": ["P1"], "name": ["Alpha"], "sector": ["public"]}),
+        assessments=pd.DataFrame(rows),
+        today=pd.Timestamp("2030-01-01").date(),
+    )
+    dash = D.overview_page(p)
+    card = dash.parts["cards"].value
+    health = card[card.index('data-card="health_index"') :]
+    health = health[: health.index("</div></div>") if "</div></div>" in health else None]
+    assert "n &lt; 3" in health
+
+
+# --------------------------------------------------------------------------- errors in callbacks
+
+
+def test_an_error_while_redrawing_becomes_a_message_on_the_page(collaboration, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the figure could not be drawn\nsecond line")
+
+    monkeypatch.setattr(W, "replace_figure", broken)
+    wave = collaboration.controls["wave"]
+    latest = wave.value
+    wave.value = _other(wave)
+    try:
+        status = collaboration.parts["status"].value
+        assert "This view could not be drawn" in status and "the figure could not be drawn" in status
+        assert "second line" not in status and "Traceback" not in status
+    finally:
+        monkeypatch.undo()
+        wave.value = latest
+    assert collaboration.parts["status"].value == ""
+
+
+def test_pages_warm_their_figures_only_in_a_preheated_kernel(monkeypatch):
+    calls = []
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    P.warm(lambda: calls.append(1))
+    assert calls == []
+    monkeypatch.setenv("VOILA_PREHEAT", "True")  # what Voila sets in a preheated kernel
+    P.warm(lambda: calls.append(1), lambda: (_ for _ in ()).throw(MissingTableError("no table")))
+    assert calls == [1]
+
+
+# --------------------------------------------------------------------------- widgets and layout
+
+
+def test_replace_figure_updates_traces_of_the_same_kind_in_place():
+    fw = W.figure_widget(go.Figure(go.Bar(x=["a", "b"], y=[1, 2])), height=300)
+    trace = fw.data[0]
+    W.replace_figure(fw, go.Figure(go.Bar(x=["a", "b"], y=[3, 4]), layout={"title": {"text": "new"}}))
+    assert fw.data[0] is trace  # the same trace, updated
+    assert list(fw.data[0].y) == [3, 4] and fw.layout.title.text == "new"
+    assert fw.layout.height == 300
+
+
+def test_replace_figure_swaps_traces_of_another_kind():
+    fw = W.figure_widget(go.Figure(go.Bar(x=["a"], y=[1])))
+    W.replace_figure(fw, go.Figure([go.Scatter(x=[1, 2], y=[2, 3]), go.Scatter(x=[1], y=[5])]))
+    assert [t.type for t in fw.data] == ["scatter", "scatter"]
+    assert list(fw.data[1].y) == [5]
+
+
+def test_figure_widgets_get_dates_as_text_not_nanoseconds():
+    days = pd.to_datetime(["2026-03-31", "2026-06-30"])
+    fw = W.figure_widget(go.Figure(go.Scatter(x=days.values, y=[1, 2])))
+    assert list(fw.data[0].x) == ["2026-03-31T00:00:00", "2026-06-30T00:00:00"]
+
+
+def test_figure_widgets_import_plotly_from_the_server_when_it_serves_the_bundle(monkeypatch):
+    monkeypatch.setenv(W.PLOTLY_WIDGET_ENV, "voila/static/plotly-widget-test.js")
+    fw = W.figure_widget(go.Figure())
+    assert "voila/static/plotly-widget-test.js" in fw._esm and len(fw._esm) < 1000
+    monkeypatch.delenv(W.PLOTLY_WIDGET_ENV)
+    assert len(W.figure_widget(go.Figure())._esm) > 1_000_000  # plotly's own bundle
+
+
+def test_filters_show_names_and_keep_ids_as_values():
+    partners = pd.DataFrame({"partner_id": ["P2", "P1"], "name": ["beta", "Alpha"]})
+    f = W.partner_filter(partners)
+    assert f.options[0] == ("All partners", W.ALL)
+    assert list(f.options[1:]) == [("Alpha", "P1"), ("beta", "P2")]
+    s = W.sector_filter(["civil_society"])
+    assert ("Civil society", "civil_society") in s.options
+
+
+def test_title_bar_names_the_partnership_the_page_and_the_day():
+    html = L.title_bar("Circular <Region>", "Overview", as_of="As of 30 Sep 2026", nav=[("overview", "Overview")],
+                       current="overview")  # fmt: skip
+    assert "Circular &lt;Region&gt;" in html and "As of 30 Sep 2026" in html
+    assert '<a href="overview.ipynb" class="pa-current">' in html
+    assert "<style>" in html and ".pa-card" in html
+
+
+def test_problems_message_lists_file_row_column_and_how_many_more():
+    problems = pd.DataFrame(
+        {
+            "severity": ["error"] * 3 + ["warning"],
+            "table": ["partners"] * 4,
+            "file": ["/data/pkg/partners.csv"] * 4,
+            "row": pd.array([2, 3, 4, 5], dtype="Int64"),
+            "column": ["sector"] * 4,
+            "value": ["pubic", "x", "y", "z"],
+            "message": ["'pubic' is not a sector"] * 4,
+        }
+    )
+    html = L.problems_message(problems, limit=2)
+    assert "3 errors" in html
+    assert "partners.csv" in html and "/data/pkg" not in html
+    assert "&#x27;pubic&#x27; is not a sector" in html
+    assert "… and 1 more" in html
+
+
+def test_sparkline_draws_a_point_per_value_and_skips_gaps():
+    svg = L.sparkline([50.0, float("nan"), 60.0, 55.0], ["a", "b", "c", "d"], lo=50, hi=60, width=100, height=20)
+    points = re.search(r'points="([^"]+)"', svg).group(1).split()
+    assert len(points) == 3
+    # x from 5 to 95 over 3 steps, y from 15 (lo) to 5 (hi): 55 sits at 10
+    assert points[0] == "5.0,15.0" and points[-1] == "95.0,10.0"
+    assert L.sparkline([1.0]) == ""
