@@ -28,3 +28,11 @@ lint: setup  ## ruff
 
 sample: setup  ## regenerate data/sample (deterministic)
 	$(BIN)/partner-analytics sample data/sample --seed 0
+
+dashboards: setup  ## serve the dashboards on the sample at http://127.0.0.1:8866
+	$(BIN)/partner-analytics dashboards data/sample
+
+benchmarks: setup  ## speed and memory: scale (10^4..10^7 observations), report, dashboards
+	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/bench_report.py
+	$(BIN)/python benchmarks/bench_dashboards.py

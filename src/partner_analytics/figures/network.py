@@ -109,30 +109,34 @@ def plot_network(
     size = {p: _node_size(int(d), largest) for p, d in zip(nodes["partner_id"], nodes["in_degree"])}
     fig = go.Figure()
     e = edges[(edges["wave"] == w) & edges["edge"].astype(bool) & (edges["level"] >= min_level)]
+    arrows = []  # set once: add_annotation re-validates every earlier one (quadratic)
     for rec in e.itertuples(index=False):
         if rec.from_partner_id not in pos or rec.to_partner_id not in pos:
             continue
         (x0, y0), (x1, y1) = pos[rec.from_partner_id], pos[rec.to_partner_id]
-        fig.add_annotation(
-            x=x1,
-            y=y1,
-            ax=x0,
-            ay=y0,
-            xref="x",
-            yref="y",
-            axref="x",
-            ayref="y",
-            text="",
-            showarrow=True,
-            arrowhead=2,
-            arrowsize=1,
-            arrowwidth=0.4 * float(rec.level),
-            arrowcolor="rgba(90, 90, 90, 0.28)",
-            standoff=size[rec.to_partner_id] / 2,
-            startstandoff=size[rec.from_partner_id] / 2,
-            hovertext=f"{rec.from_name} → {rec.to_name}: {LEVEL_WORDS.get(int(rec.level), rec.level)}",
-            name=f"edge:{rec.from_partner_id}->{rec.to_partner_id}",
+        arrows.append(
+            dict(
+                x=x1,
+                y=y1,
+                ax=x0,
+                ay=y0,
+                xref="x",
+                yref="y",
+                axref="x",
+                ayref="y",
+                text="",
+                showarrow=True,
+                arrowhead=2,
+                arrowsize=1,
+                arrowwidth=0.4 * float(rec.level),
+                arrowcolor="rgba(90, 90, 90, 0.28)",
+                standoff=size[rec.to_partner_id] / 2,
+                startstandoff=size[rec.from_partner_id] / 2,
+                hovertext=f"{rec.from_name} → {rec.to_name}: {LEVEL_WORDS.get(int(rec.level), rec.level)}",
+                name=f"edge:{rec.from_partner_id}->{rec.to_partner_id}",
+            )
         )
+    fig.layout.annotations = arrows
     for sector in [s for s in SECTOR_LABELS if s in set(nodes["sector"])]:
         d = nodes[nodes["sector"] == sector]
         hover = [
