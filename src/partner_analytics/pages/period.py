@@ -450,7 +450,8 @@ def snapshot(p, as_of, *, min_n: int = 3) -> Snapshot:
     key = id(p)
     entry = _CACHE.get(key)
     if entry is None or entry[0]() is not p:
-        ref = weakref.ref(p, lambda _r, k=key: _CACHE.pop(k, None))
+        # the dict is bound here: at interpreter exit the module global may already be None
+        ref = weakref.ref(p, lambda _r, k=key, cache=_CACHE: cache.pop(k, None))
         entry = (ref, {})
         _CACHE[key] = entry
     d = parse_as_of(as_of)
