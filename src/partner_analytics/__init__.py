@@ -7,111 +7,88 @@ each a pure function from a :class:`Partnership` to a tidy DataFrame. Figures li
 
 from __future__ import annotations
 
-from partner_analytics.analysis.competencies import (
-    alignment_index,
-    candidate_fit,
-    competency_alignment,
-    competency_levels,
-    sector_diversity,
-    sector_profile,
-    single_points_of_failure,
-)
-from partner_analytics.analysis.delivery import (
-    commitment_status,
-    contribution_flows,
-    contribution_summary,
-    contributions_over_time,
-    follow_through,
-    overdue_commitments,
-    sector_shares,
-    upcoming_commitments,
-)
-from partner_analytics.analysis.health import (
-    factor_comments,
-    factor_reliability,
-    factor_scores,
-    health_index,
-    item_missingness,
-    perception_gaps,
-)
-from partner_analytics.analysis.indicators import (
-    indicator_progress,
-    indicator_scores,
-    indicator_trend,
-    pillar_summary,
-)
-from partner_analytics.analysis.network import (
-    network_metrics,
-    network_summary,
-    relationship_asymmetry,
-)
-from partner_analytics.analysis.readiness import (
-    driver_alignment,
-    driver_alignment_detail,
-    readiness,
-    readiness_elements,
-)
-from partner_analytics.analysis.stakeholders import (
-    power_interest,
-    quadrant_transitions,
-    salience,
-    stakeholder_movement,
-)
-from partner_analytics.data.partnership import Partnership, load_partnership
-from partner_analytics.errors import (
-    AnalysisInputError,
-    MissingTableError,
-    PartnerAnalyticsError,
-    ValidationError,
-)
-from partner_analytics.importers.iati import read_iati
-from partner_analytics.importers.open_sdg import read_open_sdg
+import importlib
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "AnalysisInputError",
-    "MissingTableError",
-    "Partnership",
-    "PartnerAnalyticsError",
-    "ValidationError",
-    "alignment_index",
-    "candidate_fit",
-    "commitment_status",
-    "competency_alignment",
-    "competency_levels",
-    "contribution_flows",
-    "contribution_summary",
-    "contributions_over_time",
-    "driver_alignment",
-    "driver_alignment_detail",
-    "factor_comments",
-    "factor_reliability",
-    "factor_scores",
-    "follow_through",
-    "health_index",
-    "indicator_progress",
-    "indicator_scores",
-    "indicator_trend",
-    "item_missingness",
-    "load_partnership",
-    "network_metrics",
-    "network_summary",
-    "overdue_commitments",
-    "perception_gaps",
-    "pillar_summary",
-    "power_interest",
-    "quadrant_transitions",
-    "read_iati",
-    "read_open_sdg",
-    "readiness",
-    "readiness_elements",
-    "relationship_asymmetry",
-    "salience",
-    "sector_diversity",
-    "sector_profile",
-    "sector_shares",
-    "single_points_of_failure",
-    "stakeholder_movement",
-    "upcoming_commitments",
-]
+# The public names and the module each lives in. They are imported on first use (PEP 562),
+# so that ``partner-analytics report`` or a dashboard page does not pay for scipy, pandera
+# and networkx before it needs them.
+_MODULES: dict[str, tuple[str, ...]] = {
+    "partner_analytics.analysis.competencies": (
+        "alignment_index",
+        "candidate_fit",
+        "competency_alignment",
+        "competency_levels",
+        "sector_diversity",
+        "sector_profile",
+        "single_points_of_failure",
+    ),
+    "partner_analytics.analysis.delivery": (
+        "commitment_status",
+        "contribution_flows",
+        "contribution_summary",
+        "contributions_over_time",
+        "follow_through",
+        "overdue_commitments",
+        "sector_shares",
+        "upcoming_commitments",
+    ),
+    "partner_analytics.analysis.health": (
+        "factor_comments",
+        "factor_reliability",
+        "factor_scores",
+        "health_index",
+        "item_missingness",
+        "perception_gaps",
+    ),
+    "partner_analytics.analysis.indicators": (
+        "indicator_progress",
+        "indicator_scores",
+        "indicator_trend",
+        "pillar_summary",
+    ),
+    "partner_analytics.analysis.network": (
+        "network_metrics",
+        "network_summary",
+        "relationship_asymmetry",
+    ),
+    "partner_analytics.analysis.readiness": (
+        "driver_alignment",
+        "driver_alignment_detail",
+        "readiness",
+        "readiness_elements",
+    ),
+    "partner_analytics.analysis.stakeholders": (
+        "power_interest",
+        "quadrant_transitions",
+        "salience",
+        "stakeholder_movement",
+    ),
+    "partner_analytics.data.partnership": ("Partnership", "load_partnership"),
+    "partner_analytics.errors": (
+        "AnalysisInputError",
+        "MissingTableError",
+        "PartnerAnalyticsError",
+        "ValidationError",
+    ),
+    "partner_analytics.importers.iati": ("read_iati",),
+    "partner_analytics.importers.open_sdg": ("read_open_sdg",),
+}
+_WHERE = {name: module for module, names in _MODULES.items() for name in names}
+
+
+def __getattr__(name: str):
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'partner_analytics' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))
+
+
+__all__ = [*_WHERE]  # noqa: PLE0604 - the names of _MODULES, all strings
