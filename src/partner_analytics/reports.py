@@ -1,6 +1,7 @@
 """Periodic evaluation reports: papermill runs the template, nbconvert writes offline HTML.
 
-:func:`render_report` runs ``notebooks/report.ipynb`` with papermill for one report day,
+:func:`render_report` runs the template ``templates/report.ipynb`` (linked from
+``notebooks/report.ipynb``) with papermill for one report day,
 keeps the executed notebook, writes a self-contained HTML file (code hidden, plotly.js
 inlined once so that it opens offline, a table of contents, no CDN links) and, where
 Debian's chromium is installed, prints that HTML to PDF. :func:`render_periods` makes one
@@ -42,7 +43,9 @@ __all__ = [
 ]
 
 #: The papermill template (in the source tree, next to the evaluator notebooks).
-TEMPLATE = Path(__file__).resolve().parents[2] / "notebooks" / "report.ipynb"
+# the template ships with the package; notebooks/report.ipynb is a link to it, so that it
+# opens and runs (under nbval) beside the other notebooks
+TEMPLATE = Path(__file__).resolve().parent / "templates" / "report.ipynb"
 CHROMIUM = Path("/usr/bin/chromium")
 FORMATS = ("html", "pdf")
 # cells left out of the HTML: the template's own explanation and the parameters
@@ -117,8 +120,8 @@ def _template(sections) -> object:
 
     if not TEMPLATE.is_file():
         raise FileNotFoundError(
-            f"the report template is not at {TEMPLATE}: install partner_analytics from its "
-            "source folder (pip install -e .) so that notebooks/report.ipynb is found"
+            f"the report template is not at {TEMPLATE}: the installation of partner_analytics "
+            "is incomplete; reinstall it"
         )
     nb = nbformat.read(TEMPLATE, as_version=4)
     if sections is None:
@@ -418,7 +421,7 @@ def render_report(
         str(nb_path),
         parameters=params,
         kernel_name="python3",
-        cwd=str(TEMPLATE.parent if TEMPLATE.parent.is_dir() else folder),
+        cwd=str(folder),
         progress_bar=False,
         request_save_on_cell_execute=False,
         log_output=False,
