@@ -9,7 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from partner_analytics.figures.theme import SECTOR_COLORS, SECTOR_LABELS, base_layout
+from partner_analytics.figures._common import Marks
+from partner_analytics.figures.theme import SECTOR_COLORS, SECTOR_LABELS, base_layout, new_figure
 
 __all__ = [
     "AREA_LABELS",
@@ -79,7 +80,7 @@ def plot_competency_heatmap(levels: pd.DataFrame, *, title: str | None = None) -
     comps = levels.pivot(index="partner_id", columns="area", values="competencies").reindex(
         index=partners["partner_id"], columns=areas
     )
-    fig = go.Figure(
+    fig = new_figure(
         go.Heatmap(
             z=z.to_numpy(dtype="float64").tolist(),
             x=[_area(a).replace(" and ", "<br>and ") for a in areas],
@@ -129,7 +130,8 @@ def plot_priority_coverage(alignment: pd.DataFrame, *, title: str | None = None)
     """
     a = alignment.sort_values(["gap", "priority"], ascending=[False, False])
     labels = [f"{n} ({_area(ar)})" for n, ar in zip(a["name"], a["area"])]
-    fig = go.Figure()
+    marks = Marks()
+    fig = new_figure()
     fig.add_trace(
         go.Bar(
             y=labels,
@@ -153,7 +155,7 @@ def plot_priority_coverage(alignment: pd.DataFrame, *, title: str | None = None)
         )
     )
     for label, gap in zip(labels, a["gap"]):
-        fig.add_annotation(
+        marks.add_annotation(
             x=1.02,
             y=label,
             xref="x",
@@ -175,7 +177,7 @@ def plot_priority_coverage(alignment: pd.DataFrame, *, title: str | None = None)
         height=max(380, 170 + 70 * len(a)),
     )
     fig.update_layout(margin={"l": 300, "r": 30, "t": 110, "b": 60})
-    return fig
+    return marks.apply(fig)
 
 
 def plot_candidate_fit(fit: pd.DataFrame, *, title: str | None = None) -> go.Figure:
@@ -194,7 +196,7 @@ def plot_candidate_fit(fit: pd.DataFrame, *, title: str | None = None) -> go.Fig
         points, coloured by sector, with the sector it adds and the areas it improves.
     """
     f = fit.sort_values("rank")
-    fig = go.Figure()
+    fig = new_figure()
     text = []
     for gain, adds, sector, areas in zip(
         f["gain"], f["adds_sector"], f["sector"], f["areas_improved"]
@@ -260,7 +262,7 @@ def plot_sector_diversity(diversity: pd.DataFrame, *, title: str | None = None) 
     """
     d = diversity
     labels = [_sector(s) for s in d["sector"]]
-    fig = go.Figure()
+    fig = new_figure()
     fig.add_trace(
         go.Bar(
             x=labels,

@@ -9,7 +9,14 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from partner_analytics.figures.theme import BAND_COLORS, SECTOR_COLORS, STATUS_COLORS, base_layout
+from partner_analytics.figures._common import Marks, date_text
+from partner_analytics.figures.theme import (
+    BAND_COLORS,
+    SECTOR_COLORS,
+    STATUS_COLORS,
+    base_layout,
+    new_figure,
+)
 
 __all__ = [
     "KIND_LABELS",
@@ -44,10 +51,6 @@ KIND_LABELS = {
 }
 
 
-def _date(ts) -> str:
-    return pd.Timestamp(ts).strftime("%d %b %Y").lstrip("0")
-
-
 def plot_follow_through(follow: pd.DataFrame, *, title: str | None = None) -> go.Figure:
     """Stacked bars per partner: due commitments on time, late, due today and overdue.
 
@@ -68,7 +71,8 @@ def plot_follow_through(follow: pd.DataFrame, *, title: str | None = None) -> go
     """
     f = follow.iloc[::-1]  # plotly draws the first category at the bottom
     names = f["partner"].tolist()
-    fig = go.Figure()
+    marks = Marks()
+    fig = new_figure()
     for state, label in STATE_LABELS.items():
         fig.add_trace(
             go.Bar(
@@ -82,7 +86,7 @@ def plot_follow_through(follow: pd.DataFrame, *, title: str | None = None) -> go
         )
     for name, due, rate in zip(names, f["due"], f["rate"], strict=True):
         text = "nothing due" if pd.isna(rate) else f"{rate * 100:.0f} % on time"
-        fig.add_annotation(
+        marks.add_annotation(
             y=name,
             x=0 if pd.isna(due) else float(due),
             text=text,
@@ -93,7 +97,7 @@ def plot_follow_through(follow: pd.DataFrame, *, title: str | None = None) -> go
     as_of = follow["as_of"].iloc[0] if "as_of" in follow and len(follow) else None
     default = "Commitments kept on time, by partner"
     if as_of is not None:
-        default += f" (as of {_date(as_of)})"
+        default += f" (as of {date_text(as_of)})"
     fig.update_layout(
         **base_layout(title or default),
         barmode="stack",
@@ -101,7 +105,7 @@ def plot_follow_through(follow: pd.DataFrame, *, title: str | None = None) -> go
         legend={"orientation": "h", "y": -0.15, "traceorder": "normal"},
         height=max(320, 60 * len(names) + 160),
     )
-    return fig
+    return marks.apply(fig)
 
 
 def plot_overdue_commitments(
@@ -129,12 +133,12 @@ def plot_overdue_commitments(
         values = [
             overdue["partner"].fillna(overdue["partner_id"]).tolist(),
             overdue["description"].tolist(),
-            [_date(d) for d in overdue["due_date"]],
+            [date_text(d) for d in overdue["due_date"]],
             [str(int(d)) for d in overdue["days_overdue"]],
         ]
     else:
         values = [["No overdue commitments"], [""], [""], [""]]
-    fig = go.Figure(
+    fig = new_figure(
         go.Table(
             header={
                 "values": header,
@@ -146,7 +150,7 @@ def plot_overdue_commitments(
             columnwidth=[2, 4, 1.3, 1.2],
         )
     )
-    default = "Overdue commitments" + (f" as of {_date(as_of)}" if as_of is not None else "")
+    default = "Overdue commitments" + (f" as of {date_text(as_of)}" if as_of is not None else "")
     fig.update_layout(**base_layout(title or default))
     return fig
 
@@ -192,7 +196,7 @@ def plot_contribution_flows(flows: pd.DataFrame, *, title: str | None = None) ->
         if "currency" in flows and flows["currency"].notna().any()
         else ""
     )
-    fig = go.Figure(
+    fig = new_figure(
         go.Sankey(
             node={"label": labels, "color": colors, "pad": 18, "thickness": 16},
             link={
@@ -236,7 +240,7 @@ def plot_contributions_over_time(over_time: pd.DataFrame, *, title: str | None =
     """
     currency = over_time["currency"].dropna().iloc[0] if over_time["currency"].notna().any() else ""
     x = over_time["period"].tolist()
-    fig = go.Figure()
+    fig = new_figure()
     fig.add_trace(
         go.Scatter(
             x=x,

@@ -11,7 +11,14 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from partner_analytics.analysis.health import INDEX_BAND_LIMITS
-from partner_analytics.figures.theme import BAND_COLORS, SECTOR_LABELS, SUPPRESSED_TEXT, base_layout
+from partner_analytics.figures._common import Marks, pick_wave
+from partner_analytics.figures.theme import (
+    BAND_COLORS,
+    SECTOR_LABELS,
+    SUPPRESSED_TEXT,
+    base_layout,
+    new_figure,
+)
 
 __all__ = ["plot_factor_radar", "plot_health_index", "plot_perception_gaps"]
 
@@ -19,17 +26,6 @@ _CURRENT = "#1f5fa8"
 _PREVIOUS = "#9e9e9e"
 _BAND_LABELS = {"strength": "Strength", "borderline": "Borderline", "concern": "Concern"}
 _MEAN_SCALE = "RdYlGn"  # 1 (red) .. 5 (green)
-
-
-def _pick_wave(frame: pd.DataFrame, wave: str | None) -> str:
-    waves = frame.drop_duplicates("wave").sort_values(["wave_end", "wave"])["wave"].tolist()
-    if not waves:
-        raise ValueError("the frame has no waves to draw")
-    if wave is None:
-        return waves[-1]
-    if wave not in waves:
-        raise ValueError(f"wave {wave!r} is not in the frame; it has: {', '.join(waves)}")
-    return wave
 
 
 def _rgba(hex_color: str, alpha: float) -> str:
@@ -65,7 +61,7 @@ def plot_factor_radar(
         the frame has it). A suppressed factor has no point (r is None), its axis label
         ends with "(n < 3)" and its hover text reads "n < 3".
     """
-    wave = _pick_wave(scores, wave)
+    wave = pick_wave(scores, wave)
     cur = scores[scores["wave"] == wave]
     prev_wave = (
         cur["previous_wave"].dropna().iloc[0] if cur["previous_wave"].notna().any() else None
@@ -74,7 +70,7 @@ def plot_factor_radar(
         f"{name} ({SUPPRESSED_TEXT})" if sup else str(name)
         for name, sup in zip(cur["factor"], cur["suppressed"], strict=True)
     ]
-    fig = go.Figure()
+    fig = new_figure()
 
     def trace(rows: pd.DataFrame, name: str, color: str, fill: bool) -> None:
         rows = rows.set_index("factor_code").reindex(cur["factor_code"])
@@ -137,7 +133,8 @@ def plot_health_index(index: pd.DataFrame, *, title: str | None = None) -> go.Fi
     t = index.sort_values(["wave_end", "wave"])
     shown = t[~t["suppressed"]]
     waves = t["wave"].tolist()
-    fig = go.Figure()
+    marks = Marks()
+    fig = new_figure()
     lo, hi = INDEX_BAND_LIMITS
     for y0, y1, band in ((0, lo, "concern"), (lo, hi, "borderline"), (hi, 100, "strength")):
         fig.add_hrect(
@@ -189,7 +186,7 @@ def plot_health_index(index: pd.DataFrame, *, title: str | None = None) -> go.Fi
         )
     )
     for w in t.loc[t["suppressed"], "wave"]:
-        fig.add_annotation(x=w, y=50, text=SUPPRESSED_TEXT, showarrow=False, font={"size": 16})
+        marks.add_annotation(x=w, y=50, text=SUPPRESSED_TEXT, showarrow=False, font={"size": 16})
     fig.update_layout(
         **base_layout(title or "Collaboration health index over time (0 to 100)"),
         xaxis={
@@ -200,7 +197,7 @@ def plot_health_index(index: pd.DataFrame, *, title: str | None = None) -> go.Fi
         },
         yaxis={"range": [0, 100], "title": "Index"},
     )
-    return fig
+    return marks.apply(fig)
 
 
 def plot_perception_gaps(
@@ -226,7 +223,7 @@ def plot_perception_gaps(
         gap reads "-" when fewer than two groups can be compared, and ends with "⚠" and
         is shaded when flagged.
     """
-    wave = _pick_wave(gaps, wave)
+    wave = pick_wave(gaps, wave)
     g = gaps[gaps["wave"] == wave]
     by = g["by"].iloc[0] if len(g) else "sector"
     groups = g.drop_duplicates("group").sort_values("group")
@@ -261,7 +258,7 @@ def plot_perception_gaps(
     fills.append(
         [_rgba(BAND_COLORS["concern"], 0.3) if fl else "white" for fl in factors["flagged"]]
     )
-    fig = go.Figure(
+    fig = new_figure(
         go.Table(
             header={
                 "values": header,

@@ -11,7 +11,8 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from partner_analytics.figures.theme import STATUS_COLORS, STATUS_LABELS, base_layout
+from partner_analytics.figures._common import Marks
+from partner_analytics.figures.theme import STATUS_COLORS, STATUS_LABELS, base_layout, new_figure
 
 __all__ = ["plot_indicator_status_table", "plot_indicator_trend", "plot_pillar_summary"]
 
@@ -98,7 +99,8 @@ def plot_indicator_trend(
         rows = rows[rows[by] == g]
     first = rows.iloc[0]
     obs = rows[rows["kind"] == "observation"]
-    fig = go.Figure()
+    marks = Marks()
+    fig = new_figure()
     fig.add_trace(
         go.Scatter(
             x=obs["plot_date"],
@@ -166,7 +168,7 @@ def plot_indicator_trend(
                 },
             )
         )
-        fig.add_annotation(
+        marks.add_annotation(
             x=b["plot_date"], y=b["value"], text=f"Baseline {b['date']}: {_fmt(b['value'])}",
             showarrow=True, arrowhead=0, ax=0, ay=-32, font={"size": 13},
         )  # fmt: skip
@@ -182,13 +184,13 @@ def plot_indicator_trend(
                 marker={"color": TARGET_COLOR, "symbol": "star", "size": 16},
             )
         )
-        fig.add_annotation(
+        marks.add_annotation(
             x=t["plot_date"], y=t["value"], text=f"Target {t['date']}: {_fmt(t['value'])}",
             showarrow=True, arrowhead=0, ax=0, ay=-32, font={"size": 13, "color": TARGET_COLOR},
         )  # fmt: skip
     reason = first.get("reason")
     if isinstance(reason, str) and reason:
-        fig.add_annotation(
+        marks.add_annotation(
             xref="paper", yref="paper", x=0.01, y=1.0, xanchor="left", yanchor="bottom",
             text=f"No trend: {reason}", showarrow=False, font={"size": 12, "color": "#555"},
         )  # fmt: skip
@@ -202,7 +204,7 @@ def plot_indicator_trend(
         legend={"orientation": "h", "y": -0.18},
         hovermode="closest",
     )
-    return fig
+    return marks.apply(fig)
 
 
 def plot_indicator_status_table(
@@ -232,14 +234,15 @@ def plot_indicator_status_table(
     """
     by = _by_column(progress, _PROGRESS_KNOWN)
     n = len(progress)
-    fig = go.Figure()
+    marks = Marks()
+    fig = new_figure()
     headers = [(0.0, "Indicator", "left"), (0.70, "Status", "center"), (0.95, "Score", "center")]
     for x, text, anchor in headers:
-        fig.add_annotation(
+        marks.add_annotation(
             x=x, y=-0.9, xref="x", yref="y", text=f"<b>{text}</b>", showarrow=False,
             xanchor=anchor, font={"size": 14},
         )  # fmt: skip
-    fig.add_annotation(
+    marks.add_annotation(
         x=0.5, y=-0.9, xref="x2 domain", yref="y", text="<b>Trend</b>", showarrow=False,
         font={"size": 14},
     )  # fmt: skip
@@ -252,20 +255,20 @@ def plot_indicator_status_table(
         if by is not None and pd.notna(rec.get(by)):
             label += f" ({rec[by]})"
         short = label if len(label) <= 58 else label[:55] + "…"
-        fig.add_annotation(
+        marks.add_annotation(
             x=0.0, y=i, xref="x", yref="y", text=short, showarrow=False, xanchor="left",
             hovertext=label, font={"size": 13},
         )  # fmt: skip
-        fig.add_shape(
+        marks.add_shape(
             type="rect", xref="x", yref="y", x0=0.57, x1=0.83, y0=i - 0.38, y1=i + 0.38,
             fillcolor=STATUS_COLORS[status], line={"width": 0}, layer="below",
         )  # fmt: skip
-        fig.add_annotation(
+        marks.add_annotation(
             x=0.70, y=i, xref="x", yref="y", text=STATUS_LABELS[status], showarrow=False,
             font={"size": 12, "color": "white" if status != "moderate_progress" else "#222"},
         )  # fmt: skip
         score = rec.get("score")
-        fig.add_annotation(
+        marks.add_annotation(
             x=0.95, y=i, xref="x", yref="y", showarrow=False,
             text="—" if score is None or pd.isna(score) else f"{score:+.1f}",
             font={"size": 13},
@@ -304,7 +307,7 @@ def plot_indicator_status_table(
         yaxis={"range": [n - 0.5, -1.4], "visible": False, "fixedrange": True},
         plot_bgcolor="white",
     )
-    return fig
+    return marks.apply(fig)
 
 
 def plot_pillar_summary(
@@ -330,7 +333,8 @@ def plot_pillar_summary(
         lambda v: "No pillar" if v is None or pd.isna(v) else str(v).replace("_", " ").capitalize()
     )
     labels = list(dict.fromkeys(frame["label"]))
-    fig = go.Figure()
+    marks = Marks()
+    fig = new_figure()
     for status in _STATUS_ORDER:
         part = frame[frame["status"] == status].set_index("label").reindex(labels)
         fig.add_trace(
@@ -346,7 +350,7 @@ def plot_pillar_summary(
     per = frame.drop_duplicates("label").set_index("label")
     for label in labels:
         rec = per.loc[label]
-        fig.add_annotation(
+        marks.add_annotation(
             x=float(rec["n_indicators"]), y=label, xanchor="left", showarrow=False,
             text=f"  {int(rec['n_on_track'])} of {int(rec['n_indicators'])} on track",
             font={"size": 14},
@@ -364,4 +368,4 @@ def plot_pillar_summary(
         legend={"orientation": "h", "y": -0.25, "traceorder": "normal"},
         height=220 + 60 * max(len(labels), 1),
     )
-    return fig
+    return marks.apply(fig)

@@ -11,11 +11,13 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
+from partner_analytics.figures._common import pick_wave
 from partner_analytics.figures.theme import (
     SECTOR_COLORS,
     SECTOR_LABELS,
     SUPPRESSED_TEXT,
     base_layout,
+    new_figure,
 )
 
 __all__ = ["plot_network", "plot_network_trend"]
@@ -28,18 +30,6 @@ LEVEL_WORDS = {
     4: "coalition",
     5: "collaboration",
 }
-
-
-def _latest(frame: pd.DataFrame, wave: str | None) -> str:
-    if frame.empty:
-        raise ValueError("the frame has no rows to draw")
-    if wave is None:
-        return frame.sort_values(["wave_end", "wave"])["wave"].iloc[-1]
-    if wave not in set(frame["wave"]):
-        raise ValueError(
-            f"wave {wave!r} is not in the frame; it has: {', '.join(pd.unique(frame['wave']))}"
-        )
-    return wave
 
 
 def _node_size(in_degree: int, largest: int) -> float:
@@ -92,7 +82,7 @@ def plot_network(
         wider for a closer level. Hover shows degrees and trust and value received
         ("n < 3" when suppressed).
     """
-    w = _latest(metrics, wave)
+    w = pick_wave(metrics, wave)
     nodes = metrics[metrics["wave"] == w].copy()
     order = {s: i for i, s in enumerate(SECTOR_LABELS)}
     nodes["_s"] = nodes["sector"].map(order)
@@ -107,7 +97,7 @@ def plot_network(
     }
     largest = int(nodes["in_degree"].max()) if n else 0
     size = {p: _node_size(int(d), largest) for p, d in zip(nodes["partner_id"], nodes["in_degree"])}
-    fig = go.Figure()
+    fig = new_figure()
     e = edges[(edges["wave"] == w) & edges["edge"].astype(bool) & (edges["level"] >= min_level)]
     arrows = []  # set once: add_annotation re-validates every earlier one (quadratic)
     for rec in e.itertuples(index=False):
@@ -115,26 +105,26 @@ def plot_network(
             continue
         (x0, y0), (x1, y1) = pos[rec.from_partner_id], pos[rec.to_partner_id]
         arrows.append(
-            dict(
-                x=x1,
-                y=y1,
-                ax=x0,
-                ay=y0,
-                xref="x",
-                yref="y",
-                axref="x",
-                ayref="y",
-                text="",
-                showarrow=True,
-                arrowhead=2,
-                arrowsize=1,
-                arrowwidth=0.4 * float(rec.level),
-                arrowcolor="rgba(90, 90, 90, 0.28)",
-                standoff=size[rec.to_partner_id] / 2,
-                startstandoff=size[rec.from_partner_id] / 2,
-                hovertext=f"{rec.from_name} → {rec.to_name}: {LEVEL_WORDS.get(int(rec.level), rec.level)}",
-                name=f"edge:{rec.from_partner_id}->{rec.to_partner_id}",
-            )
+            {
+                "x": x1,
+                "y": y1,
+                "ax": x0,
+                "ay": y0,
+                "xref": "x",
+                "yref": "y",
+                "axref": "x",
+                "ayref": "y",
+                "text": "",
+                "showarrow": True,
+                "arrowhead": 2,
+                "arrowsize": 1,
+                "arrowwidth": 0.4 * float(rec.level),
+                "arrowcolor": "rgba(90, 90, 90, 0.28)",
+                "standoff": size[rec.to_partner_id] / 2,
+                "startstandoff": size[rec.from_partner_id] / 2,
+                "hovertext": f"{rec.from_name} → {rec.to_name}: {LEVEL_WORDS.get(int(rec.level), rec.level)}",
+                "name": f"edge:{rec.from_partner_id}->{rec.to_partner_id}",
+            }
         )
     fig.layout.annotations = arrows
     for sector in [s for s in SECTOR_LABELS if s in set(nodes["sector"])]:
@@ -214,7 +204,7 @@ def plot_network_trend(summary: pd.DataFrame, *, title: str | None = None) -> go
         "Mean trust" and "Mean value" (1..4, on a second axis).
     """
     s = summary.sort_values(["wave_end", "wave"])
-    fig = go.Figure()
+    fig = new_figure()
     fig.add_trace(
         go.Scatter(
             x=s["wave"].tolist(),

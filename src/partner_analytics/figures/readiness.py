@@ -9,7 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from partner_analytics.figures.theme import BAND_COLORS, STATUS_COLORS, base_layout
+from partner_analytics.figures._common import date_text
+from partner_analytics.figures.theme import BAND_COLORS, STATUS_COLORS, base_layout, new_figure
 
 __all__ = [
     "ALIGNMENT_COLORS",
@@ -40,10 +41,6 @@ ALIGNMENT_COLORS = {
     "M": BAND_COLORS["borderline"],
     "L": BAND_COLORS["concern"],
 }
-
-
-def _date(ts) -> str:
-    return pd.Timestamp(ts).strftime("%d %b %Y").lstrip("0")
 
 
 def plot_readiness_checklist(
@@ -77,7 +74,7 @@ def plot_readiness_checklist(
             f"no review on {d.date()}; reviews: {', '.join(str(pd.Timestamp(x).date()) for x in dates)}"
         )
     order = e["element"].tolist()
-    fig = go.Figure()
+    fig = new_figure()
     for status, label in READINESS_LABELS.items():
         sel = e[e["status"] == status]
         if sel.empty:
@@ -97,7 +94,7 @@ def plot_readiness_checklist(
             )
         )
     fig.update_layout(
-        **base_layout(title or f"Partnership readiness checklist, review of {_date(d)}"),
+        **base_layout(title or f"Partnership readiness checklist, review of {date_text(d)}"),
         barmode="stack",
         xaxis={"visible": False, "range": [0, 1]},
         yaxis={"categoryorder": "array", "categoryarray": order[::-1], "automargin": True},
@@ -123,8 +120,8 @@ def plot_readiness_scores(scores: pd.DataFrame, *, title: str | None = None) -> 
         One ``Bar`` trace, x = review dates, y = score, each bar labelled with the rounded
         score and the number of elements reviewed.
     """
-    x = [_date(d) for d in scores["review_date"]]
-    fig = go.Figure(
+    x = [date_text(d) for d in scores["review_date"]]
+    fig = new_figure(
         go.Bar(
             x=x,
             y=scores["score"],
@@ -162,7 +159,7 @@ def plot_driver_alignment(alignment: pd.DataFrame, *, title: str | None = None) 
         score.
     """
     a = alignment.iloc[::-1]
-    fig = go.Figure(
+    fig = new_figure(
         go.Bar(
             y=a["option_id"].tolist(),
             x=a["score"],
@@ -209,7 +206,7 @@ def plot_driver_alignment_detail(
     d = detail[detail["option_id"] == opt]
     if d.empty:
         raise ValueError(f"option {opt!r} is not in the frame; it has: {', '.join(options)}")
-    fig = go.Figure()
+    fig = new_figure()
     for code, label in ALIGNMENT_LABELS.items():
         sel = d[d["alignment"] == code]
         if sel.empty:

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
+from partner_analytics.figures._common import Marks, pick_wave
 from partner_analytics.figures.theme import (
     QUADRANT_COLORS,
     QUADRANT_LABELS,
@@ -21,6 +22,8 @@ from partner_analytics.figures.theme import (
     STANCE_COLORS,
     SUPPRESSED_TEXT,
     base_layout,
+    new_figure,
+    themed,
 )
 
 __all__ = ["plot_power_interest", "plot_quadrant_transitions", "plot_salience"]
@@ -28,19 +31,6 @@ __all__ = ["plot_power_interest", "plot_quadrant_transitions", "plot_salience"]
 GROUP_PALETTE = qualitative.Safe
 NO_GROUP = "No group given"
 AXIS_LO, AXIS_HI = 0.6, 5.4
-
-
-def _pick_wave(frame: pd.DataFrame, wave: str | None, column: str = "wave") -> str:
-    """The wave to draw: the one asked for, else the latest in the frame."""
-    if frame.empty:
-        raise ValueError("the frame has no rows to draw")
-    if wave is not None:
-        if wave not in set(frame[column]):
-            have = ", ".join(pd.unique(frame[column]))
-            raise ValueError(f"wave {wave!r} is not in the frame; it has: {have}")
-        return wave
-    end = f"{column}_end" if f"{column}_end" in frame else "wave_end"
-    return frame.sort_values([end, column])[column].iloc[-1]
 
 
 def _solid(rgba: str, alpha: float = 0.85) -> str:
@@ -118,7 +108,7 @@ def plot_power_interest(
     """
     if labels not in ("auto", "all", "none"):
         raise ValueError(f"labels must be 'auto', 'all' or 'none'; got {labels!r}")
-    w = _pick_wave(frame, wave)
+    w = pick_wave(frame, wave)
     f = frame[frame["wave"] == w]
     shown = f[~f["suppressed"].astype(bool)]
     hidden = f[f["suppressed"].astype(bool)]
@@ -131,7 +121,8 @@ def plot_power_interest(
     else:
         key = shown["contested"].astype(bool) | (shown["stance"] == "resistant").fillna(False)
         named = set(shown.loc[key, "stakeholder_id"]) | moved
-    fig = go.Figure()
+    marks = Marks()
+    fig = new_figure()
 
     lo, hi, m = AXIS_LO, AXIS_HI, midpoint
     boxes = {
@@ -141,7 +132,7 @@ def plot_power_interest(
         "monitor": (lo, m, lo, m),
     }
     for q, (x0, x1, y0, y1) in boxes.items():
-        fig.add_shape(
+        marks.add_shape(
             type="rect",
             x0=x0,
             x1=x1,
@@ -154,7 +145,7 @@ def plot_power_interest(
         )
         right = x0 >= m
         top = y0 >= m
-        fig.add_annotation(
+        marks.add_annotation(
             x=x1 - 0.05 if right else x0 + 0.05,
             y=y1 - 0.05 if top else y0 + 0.05,
             xanchor="right" if right else "left",
@@ -226,7 +217,7 @@ def plot_power_interest(
         for rec in mv[big & ((mv["power_change"] != 0) | (mv["interest_change"] != 0))].itertuples(
             index=False
         ):
-            fig.add_annotation(
+            marks.add_annotation(
                 x=rec.interest_after,
                 y=rec.power_after,
                 ax=rec.interest_before,
@@ -247,7 +238,7 @@ def plot_power_interest(
             )
 
     for rec in shown[shown["stakeholder_id"].isin(named)].itertuples(index=False):
-        fig.add_annotation(
+        marks.add_annotation(
             x=rec.interest,
             y=rec.power,
             xref="x",
@@ -279,7 +270,7 @@ def plot_power_interest(
         )
     if len(hidden):
         notes.append(f"Not shown ({SUPPRESSED_TEXT}): " + ", ".join(hidden["name"].astype(str)))
-    fig.add_annotation(
+    marks.add_annotation(
         x=0,
         y=-0.13,
         xref="paper",
@@ -310,7 +301,7 @@ def plot_power_interest(
         height=680,
     )
     fig.update_layout(margin={"l": 70, "r": 30, "t": 70, "b": 140})
-    return fig
+    return marks.apply(fig)
 
 
 def plot_quadrant_transitions(frame: pd.DataFrame, *, title: str | None = None) -> go.Figure:
@@ -337,7 +328,8 @@ def plot_quadrant_transitions(frame: pd.DataFrame, *, title: str | None = None) 
     quads = list(QUADRANT_LABELS)
     index = {(w, q): i for i, (w, q) in enumerate((w, q) for w in waves for q in quads)}
     links = frame[frame["n_stakeholders"] > 0]
-    fig = go.Figure(
+    marks = Marks()
+    fig = new_figure(
         go.Sankey(
             arrangement="snap",
             node={
@@ -370,7 +362,7 @@ def plot_quadrant_transitions(frame: pd.DataFrame, *, title: str | None = None) 
     )
     for i, w in enumerate(waves):
         x = i / (len(waves) - 1) if len(waves) > 1 else 0.5
-        fig.add_annotation(
+        marks.add_annotation(
             x=x,
             y=1.0,
             xref="paper",
@@ -390,7 +382,7 @@ def plot_quadrant_transitions(frame: pd.DataFrame, *, title: str | None = None) 
             f"{left_out} stakeholder move(s) not shown: fewer than 3 raters ({SUPPRESSED_TEXT})."
         )
     if notes:
-        fig.add_annotation(
+        marks.add_annotation(
             x=0,
             y=-0.08,
             xref="paper",
@@ -406,7 +398,7 @@ def plot_quadrant_transitions(frame: pd.DataFrame, *, title: str | None = None) 
         height=520,
     )
     fig.update_layout(margin={"l": 30, "r": 30, "t": 100, "b": 50})
-    return fig
+    return marks.apply(fig)
 
 
 # region centres for a Venn diagram of three unit circles
@@ -461,20 +453,23 @@ def plot_salience(
         stakeholders not shown ("n < 3") and one for those not rated on legitimacy or
         urgency.
     """
-    w = _pick_wave(frame, wave)
+    w = pick_wave(frame, wave)
     f = frame[frame["wave"] == w]
     shown = f[~f["suppressed"].astype(bool) & f["salience_class"].notna()]
-    fig = make_subplots(
-        rows=1,
-        cols=2,
-        column_widths=[0.42, 0.58],
-        horizontal_spacing=0.03,
-        specs=[[{"type": "xy"}, {"type": "table"}]],
+    marks = Marks()
+    fig = themed(
+        make_subplots(
+            rows=1,
+            cols=2,
+            column_widths=[0.42, 0.58],
+            horizontal_spacing=0.03,
+            specs=[[{"type": "xy"}, {"type": "table"}]],
+        )
     )
     colors = {"power": "#1f5fa8", "legitimacy": "#2e9e5b", "urgency": "#d9822b"}
     label_at = {"power": (-1.25, 1.5), "legitimacy": (1.25, 1.5), "urgency": (0.0, -1.78)}
     for attr, (cx, cy) in _CIRCLES.items():
-        fig.add_shape(
+        marks.add_shape(
             type="circle",
             xref="x",
             yref="y",
@@ -488,7 +483,7 @@ def plot_salience(
             name=f"circle:{attr}",
         )
         lx, ly = label_at[attr]
-        fig.add_annotation(
+        marks.add_annotation(
             x=lx,
             y=ly,
             xref="x",
@@ -504,7 +499,7 @@ def plot_salience(
     }
     for cls, (x, y) in _REGIONS.items():
         n = len(members[cls])
-        fig.add_annotation(
+        marks.add_annotation(
             x=x,
             y=y,
             xref="x",
@@ -516,7 +511,7 @@ def plot_salience(
             hovertext=", ".join(members[cls]) or "none",
         )
     n_none = len(members["non_stakeholder"])
-    fig.add_annotation(
+    marks.add_annotation(
         x=1.9,
         y=-1.75,
         xref="x",
@@ -561,4 +556,4 @@ def plot_salience(
     fig.update_xaxes(visible=False, range=[-2.3, 2.3], row=1, col=1)
     fig.update_yaxes(visible=False, range=[-2.0, 1.75], scaleanchor="x", scaleratio=1, row=1, col=1)
     fig.update_layout(margin={"l": 20, "r": 20, "t": 70, "b": 30})
-    return fig
+    return marks.apply(fig)

@@ -6,20 +6,25 @@ colour on every page.
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
+import plotly.io as pio
+
 __all__ = [
+    "BAND_COLORS",
+    "FONT",
+    "QUADRANT_COLORS",
+    "QUADRANT_LABELS",
+    "SALIENCE_LABELS",
     "SECTOR_COLORS",
     "SECTOR_LABELS",
+    "STANCE_COLORS",
     "STATUS_COLORS",
     "STATUS_LABELS",
-    "BAND_COLORS",
-    "QUADRANT_LABELS",
-    "QUADRANT_COLORS",
-    "STANCE_COLORS",
-    "SALIENCE_LABELS",
-    "FONT",
-    "TEMPLATE",
     "SUPPRESSED_TEXT",
+    "TEMPLATE",
     "base_layout",
+    "new_figure",
+    "themed",
 ]
 
 SUPPRESSED_TEXT = "n < 3"
@@ -86,17 +91,44 @@ SALIENCE_LABELS = {
     "non_stakeholder": "No attribute held",
 }
 
-FONT = dict(family="Segoe UI, Helvetica, Arial, sans-serif", size=15, color="#222")
+FONT = {"family": "Segoe UI, Helvetica, Arial, sans-serif", "size": 15, "color": "#222"}
 TEMPLATE = "plotly_white"
 
 
 def base_layout(title: str, **extra) -> dict:
-    """Layout shared by every figure: plain title, large font for a projector."""
-    layout = dict(
-        title=dict(text=title, x=0.01, xanchor="left", font=dict(size=20)),
-        template=TEMPLATE,
-        font=FONT,
-        margin=dict(l=60, r=30, t=70, b=50),
-    )
+    """Layout shared by every figure: plain title, large font for a projector (the template
+    comes with the figure: :func:`new_figure`)."""
+    layout = {
+        "title": {"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 20}},
+        "font": FONT,
+        "margin": {"l": 60, "r": 30, "t": 70, "b": 50},
+    }
     layout.update(extra)
     return layout
+
+
+def new_figure(data=None) -> go.Figure:
+    """A figure of ``data`` (a trace or a list of traces) in the product's template."""
+    return themed(go.Figure(data))
+
+
+def themed(fig: go.Figure) -> go.Figure:
+    """``fig`` with the product's template (``theme.TEMPLATE``), returned.
+
+    The template is attached the way plotly attaches its own default template: as the
+    registered, already valid template object, without validating it again. Passing
+    ``template=`` in a layout validates the whole template for each figure, which costs
+    about ten times the rest of a small figure (measured: ~150 ms against ~15 ms per figure
+    on a loaded 2-core machine). plotly's global default is left alone.
+    """
+    lay = fig.layout
+    validate = getattr(lay, "_validate", None)
+    if validate is None:  # another plotly: the plain (validated) way
+        lay.template = TEMPLATE
+        return fig
+    lay._validate = False
+    try:
+        lay.template = pio.templates[TEMPLATE]
+    finally:
+        lay._validate = validate
+    return fig

@@ -262,9 +262,9 @@ def on_change(widget, callback: Callable[[object], None]) -> None:
 
 def empty_figure(text: str, *, title: str = "") -> go.Figure:
     """A blank figure saying why there is nothing to draw (a filter left no rows)."""
-    from partner_analytics.figures.theme import base_layout
+    from partner_analytics.figures.theme import base_layout, new_figure
 
-    fig = go.Figure()
+    fig = new_figure()
     fig.update_layout(
         **base_layout(title or " "),
         xaxis={"visible": False},

@@ -1,0 +1,56 @@
+"""Helpers shared by the figure builders: marks set at once, the wave to draw, dates."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+__all__ = ["Marks", "date_text", "pick_wave"]
+
+
+def pick_wave(frame: pd.DataFrame, wave: str | None, column: str = "wave") -> str:
+    """The wave to draw: the one asked for, else the latest in the frame (by its end date,
+    ``<column>_end`` or ``wave_end``)."""
+    if frame.empty:
+        raise ValueError("the frame has no rows to draw")
+    if wave is not None:
+        if wave not in set(frame[column]):
+            have = ", ".join(pd.unique(frame[column]))
+            raise ValueError(f"wave {wave!r} is not in the frame; it has: {have}")
+        return wave
+    end = f"{column}_end" if f"{column}_end" in frame else "wave_end"
+    return frame.sort_values([end, column])[column].iloc[-1]
+
+
+def date_text(ts) -> str:
+    """A day as read in a title: "30 Sep 2026"."""
+    return pd.Timestamp(ts).strftime("%d %b %Y").lstrip("0")
+
+
+class Marks:
+    """Annotations and shapes gathered while a figure is built, then set on it at once.
+
+    ``fig.add_annotation`` / ``fig.add_shape`` validate the figure's whole list again on
+    every call, so drawing n of them one by one costs O(n^2) (40 annotations: ~300 ms,
+    against ~20 ms when set at once). Builders call ``marks.add_annotation(...)`` and
+    ``marks.add_shape(...)`` with plotly's keywords, then ``marks.apply(fig)``: the marks
+    follow any the figure already has, in the order they were added.
+    """
+
+    def __init__(self) -> None:
+        self.annotations: list[dict] = []
+        self.shapes: list[dict] = []
+
+    def add_annotation(self, **kwargs) -> None:
+        self.annotations.append(kwargs)
+
+    def add_shape(self, **kwargs) -> None:
+        self.shapes.append(kwargs)
+
+    def apply(self, fig: go.Figure) -> go.Figure:
+        if self.annotations:
+            fig.layout.annotations = (*fig.layout.annotations, *self.annotations)
+        if self.shapes:
+            fig.layout.shapes = (*fig.layout.shapes, *self.shapes)
+        self.annotations, self.shapes = [], []
+        return fig
