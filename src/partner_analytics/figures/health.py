@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.colors import sample_colorscale
+from plotly.colors import get_colorscale, sample_colorscale
 
 from partner_analytics.analysis.health import INDEX_BAND_LIMITS
 from partner_analytics.figures._common import Marks, pick_wave
@@ -25,7 +25,7 @@ __all__ = ["plot_factor_radar", "plot_health_index", "plot_perception_gaps"]
 _CURRENT = "#1f5fa8"
 _PREVIOUS = "#9e9e9e"
 _BAND_LABELS = {"strength": "Strength", "borderline": "Borderline", "concern": "Concern"}
-_MEAN_SCALE = "RdYlGn"  # 1 (red) .. 5 (green)
+_MEAN_SCALE = "RdYlGn"  # 1 (red) .. 5 (green); resolved once per figure (by name it is slow)
 
 
 def _rgba(hex_color: str, alpha: float) -> str:
@@ -233,6 +233,7 @@ def plot_perception_gaps(
     values: list[list[str]] = [factors["factor"].tolist()]
     fills: list[list[str]] = [["white"] * len(factors)]
     cells = g.set_index(["factor_code", "group"])
+    scale = get_colorscale(_MEAN_SCALE)
     for grp in groups["group"]:
         col, fill = [], []
         for code in factors["factor_code"]:
@@ -247,7 +248,7 @@ def plot_perception_gaps(
             else:
                 col.append(f"{row['mean']:.2f}")
                 x = (min(max(float(row["mean"]), 1.0), 5.0) - 1.0) / 4.0
-                fill.append(_rgba_from_rgb(sample_colorscale(_MEAN_SCALE, [x])[0], 0.55))
+                fill.append(_rgba_from_rgb(sample_colorscale(scale, [x])[0], 0.55))
         values.append(col)
         fills.append(fill)
     gap_text = [
