@@ -735,29 +735,32 @@ def _commitments(ctx: ReportContext) -> list[Block]:
     )
     od = s.get("overdue_commitments")
     if od is not None and len(od):
-        t = pd.DataFrame(
-            {
-                "Partner": od["partner"],
-                "Commitment": od["description"],
-                "Due": [_date(v) for v in od["due_date"]],
-                "Days overdue": [fmt_number(v, 0) for v in od["days_overdue"]],
-            }
+        out.append(
+            _commitment_list(
+                od, "days_overdue", "Days overdue", "Overdue commitments, the oldest first"
+            )
         )
-        out.append(_table(t, caption="Overdue commitments, the oldest first"))
     else:
         out.append(_md("No commitment is overdue."))
     up = s.get("upcoming_commitments")
     if up is not None and len(up):
-        t = pd.DataFrame(
-            {
-                "Partner": up["partner"],
-                "Commitment": up["description"],
-                "Due": [_date(v) for v in up["due_date"]],
-                "Days to go": [fmt_number(v, 0) for v in up["days_until_due"]],
-            }
+        out.append(
+            _commitment_list(up, "days_until_due", "Days to go", "Falling due in the next 30 days")
         )
-        out.append(_table(t, caption="Falling due in the next 30 days"))
     return out
+
+
+def _commitment_list(frame: pd.DataFrame, days: str, days_label: str, caption: str) -> Block:
+    """A table of commitments (overdue or falling due): partner, what, due date, days."""
+    t = pd.DataFrame(
+        {
+            "Partner": frame["partner"],
+            "Commitment": frame["description"],
+            "Due": [_date(v) for v in frame["due_date"]],
+            days_label: [fmt_number(v, 0) for v in frame[days]],
+        }
+    )
+    return _table(t, caption=caption)
 
 
 def _contributions(ctx: ReportContext) -> list[Block]:
