@@ -19,9 +19,18 @@ definitions are those of methods.md section 3:
   present in both waves when there are >= 5 of them, else the Mann-Whitney U test.
 
 Respondent ids never appear in any output.
+
+The respondents' factor scores and the wave x factor cells are computed once per Partnership
+and shared by :func:`factor_scores`, :func:`health_index` and :func:`perception_gaps` (the
+report and the dashboards call the three on the same object); the intervals of all cells are
+drawn in one pass, each cell from its own generator. The numbers are those of the statement
+cell by cell, to the bit (tests/analysis/test_health_vectorised.py).
 """
 
 from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -29,10 +38,11 @@ from scipy import stats
 
 from partner_analytics.analysis._bootstrap import (
     cell_rng,
-    mean_interval,
+    mean_intervals,
     percentile_interval,
     resampled_column_means,
 )
+from partner_analytics.analysis._common import _numpy_sums
 from partner_analytics.data.periods import normalize_period
 from partner_analytics.errors import AnalysisInputError
 
@@ -171,19 +181,147 @@ def _index_band(index: pd.Series) -> pd.Series:
     return pd.Series(band, index=index.index, dtype="str").replace("", pd.NA)
 
 
-def _factor_table(resp: pd.DataFrame, factors: pd.DataFrame, waves: pd.DataFrame, min_n: int):
-    """Every wave x factor answered in some wave: mean, sd, n_respondents, suppressed."""
-    factors = factors[factors["factor_code"].isin(set(resp["factor_code"]))]
-    grid = waves[["wave", "wave_end", "previous_wave"]].merge(factors, how="cross")
-    agg = (
-        resp.groupby(["wave", "factor_code"], observed=True)["score"]
-        .agg(mean="mean", sd=lambda s: s.std(ddof=1), n_respondents="size")
-        .reset_index()
+# --------------------------------------------------------------------------- shared work
+#
+# factor_scores, health_index and perception_gaps all start from the respondents' factor
+# scores and from the same wave x factor cells. That work is done once per Partnership
+# (_survey) and kept while the Partnership lives: the report and the dashboards call the
+# three analyses on the same object. The cached numbers are computed as the per-cell
+# statements (pandas' grouped mean, Series.std) compute them, so the outputs are the same
+# whether or not they come from the cache.
+
+
+@dataclass(frozen=True, eq=False)
+class _Survey:
+    """The respondent-level work every collaboration-health analysis starts from.
+
+    ``resp`` is :func:`_respondent_scores`; ``cells`` the grid of waves (time order) x
+    factors answered in some wave (instrument order) with ``mean``, ``sd`` and
+    ``n_respondents``; cell ``k`` is wave ``k // n_factors`` and factor ``k % n_factors``.
+    The arrays are per row of ``resp``: ``wave_pos`` and ``factor_pos`` (the cell's
+    coordinates), ``respondent`` (the respondent's rank in text order) and ``score``;
+    ``rows`` lists the rows of ``resp`` cell after cell (rows of one cell in ``resp``
+    order), cell ``k`` being ``rows[bounds[k]:bounds[k + 1]]``.
+    """
+
+    resp: pd.DataFrame
+    factors: pd.DataFrame
+    waves: pd.DataFrame
+    cells: pd.DataFrame
+    wave_pos: np.ndarray
+    factor_pos: np.ndarray
+    respondent: np.ndarray
+    score: np.ndarray
+    rows: np.ndarray
+    bounds: np.ndarray
+
+    @property
+    def n_factors(self) -> int:
+        return len(self.cells) // max(1, len(self.waves))
+
+    def cell(self, k: int) -> slice:
+        return slice(int(self.bounds[k]), int(self.bounds[k + 1]))
+
+
+# id(p) -> (weak reference to p, weak references to the tables used, survey)
+_SURVEYS: dict[int, tuple] = {}
+_SURVEY_TABLES = ("assessments", "items", "factors")
+
+
+def _survey(p) -> _Survey:
+    """The :class:`_Survey` of ``p``, computed once per Partnership.
+
+    The cache entry holds only weak references: it goes when ``p`` goes, and it is not used
+    when a table it was computed from has been replaced (``p.tables[...] = ...``). Tables
+    are taken as they were loaded: a table changed in place is not noticed.
+    """
+    tables = tuple(p.tables.get(name) for name in _SURVEY_TABLES)
+    key = id(p)
+    hit = _SURVEYS.get(key)
+    if hit is not None:
+        owner, sources, survey = hit
+        if owner() is p and all(
+            (ref is None and t is None) or (ref is not None and ref() is t)
+            for ref, t in zip(sources, tables, strict=True)
+        ):
+            return survey
+    survey = _build_survey(p)
+    try:
+        owner = weakref.ref(p)
+        sources = tuple(None if t is None else weakref.ref(t) for t in tables)
+    except TypeError:  # an object without weak references: not cached
+        return survey
+    _SURVEYS[key] = (owner, sources, survey)
+    weakref.finalize(p, _SURVEYS.pop, key, None)
+    return survey
+
+
+def _build_survey(p) -> _Survey:
+    resp = _respondent_scores(p)
+    factors = _instrument(p)
+    waves = _waves(resp)
+    answered = factors[factors["factor_code"].isin(pd.unique(resp["factor_code"]))]
+    grid = waves[["wave", "wave_end", "previous_wave"]].merge(answered, how="cross")
+    n_f = len(answered)
+    n_cells = len(waves) * n_f
+
+    wave_pos = pd.Index(waves["wave"]).get_indexer(resp["wave"]).astype(np.intp)
+    factor_pos = pd.Index(answered["factor_code"]).get_indexer(resp["factor_code"])
+    factor_pos = factor_pos.astype(np.intp)
+    cell = wave_pos * n_f + factor_pos
+    score = resp["score"].to_numpy(dtype="float64")
+    rows = np.argsort(cell, kind="stable")
+    n = np.bincount(cell, minlength=n_cells)
+    bounds = np.r_[0, np.cumsum(n)].astype(np.intp)
+
+    # mean: pandas' grouped mean (as resp.groupby(["wave", "factor_code"])["score"].mean())
+    mean = np.full(n_cells, np.nan)
+    if len(score):
+        grouped = pd.Series(score).groupby(cell, sort=True).mean()
+        mean[grouped.index.to_numpy()] = grouped.to_numpy(dtype="float64")
+    sd = _segment_sd(score[rows], n)
+
+    cells = grid.copy()
+    cells["mean"] = mean
+    cells["sd"] = sd
+    cells["n_respondents"] = pd.array(n, dtype="Int64")
+
+    codes, uniques = pd.factorize(resp["respondent_id"])
+    order = np.argsort(np.asarray(uniques, dtype=object), kind="stable")  # text order
+    rank = np.empty(len(order), dtype=np.intp)
+    rank[order] = np.arange(len(order))
+    return _Survey(
+        resp=resp,
+        factors=factors,
+        waves=waves,
+        cells=cells,
+        wave_pos=wave_pos,
+        factor_pos=factor_pos,
+        respondent=rank[codes],
+        score=score,
+        rows=rows,
+        bounds=bounds,
     )
-    t = grid.merge(agg, on=["wave", "factor_code"], how="left")
-    t["n_respondents"] = t["n_respondents"].fillna(0).astype("Int64")
-    t["mean"] = t["mean"].astype("float64")
-    t["sd"] = t["sd"].astype("float64")
+
+
+def _segment_sd(x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Sample sd (ddof 1) of each consecutive segment of ``x``, as ``Series.std`` of each.
+
+    pandas' two passes: avg = sum(x) / n, then sqrt(sum((avg - x)^2) / (n - 1)), with numpy's
+    sums (:func:`_numpy_sums` gives their bits); NaN for segments of fewer than 2 values.
+    """
+    lengths = np.asarray(lengths, dtype=np.intp)
+    with np.errstate(all="ignore"):
+        avg = _numpy_sums(x, lengths) / lengths
+        dev = (np.repeat(avg, lengths) - x) ** 2
+        sd = np.sqrt(_numpy_sums(dev, lengths) / (lengths - 1))
+    sd[lengths < 2] = np.nan
+    return sd
+
+
+def _factor_table(survey: _Survey, min_n: int) -> pd.DataFrame:
+    """Every wave x factor answered in some wave: mean, sd, n_respondents, suppressed."""
+    t = survey.cells.copy()
     t["suppressed"] = (t["n_respondents"] < min_n).astype(bool)
     return t
 
@@ -198,25 +336,81 @@ def _weighted_index(means: np.ndarray, weights: np.ndarray) -> np.ndarray:
         return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan) * 100.0
 
 
-def _change_test(current: pd.Series, previous: pd.Series, min_matched: int):
-    """(test, p_value, n_matched) comparing a factor's scores in two waves."""
+def _change_test(
+    current: np.ndarray,
+    current_ids: np.ndarray,
+    previous: np.ndarray | None,
+    previous_ids: np.ndarray | None,
+    min_matched: int,
+    position: np.ndarray,
+):
+    """(test, p_value, n_matched) comparing a factor's scores in two waves.
+
+    ``current`` and ``previous`` are the scores of the two cells with the respondents'
+    codes; ``previous`` None means there is no previous wave. ``position`` is a scratch
+    array of -1 as long as the respondent codes (left as it was found).
+    """
     if previous is None:
         return (None, np.nan, 0)
-    matched = current.index.intersection(previous.index)
-    n_matched = len(matched)
+    position[previous_ids] = np.arange(len(previous_ids))
+    at = position[current_ids]
+    position[previous_ids] = -1
+    matched = at >= 0
+    n_matched = int(np.count_nonzero(matched))
     if len(current) == 0 or len(previous) == 0:
         return (None, np.nan, n_matched)
     if n_matched >= min_matched:
-        d = (current.loc[matched] - previous.loc[matched]).to_numpy(dtype="float64")
+        # paired differences in the order of the current wave's respondents
+        d = current[matched] - previous[at[matched]]
         if np.all(d == 0):
             return ("wilcoxon", 1.0, n_matched)  # no respondent changed: no evidence
-        return ("wilcoxon", float(stats.wilcoxon(d).pvalue), n_matched)
-    res = stats.mannwhitneyu(
-        current.to_numpy(dtype="float64"),
-        previous.to_numpy(dtype="float64"),
-        alternative="two-sided",
-    )
+        return ("wilcoxon", _signed_rank_p(d), n_matched)
+    res = stats.mannwhitneyu(current, previous, alternative="two-sided")
     return ("mannwhitneyu", float(res.pvalue), n_matched)
+
+
+#: Largest sample that scipy's signed-rank test enumerates exactly (2^13 <= 9999 sign flips).
+_ENUMERATED = 13
+
+
+def _signed_rank_p(d: np.ndarray) -> float:
+    """``scipy.stats.wilcoxon(d).pvalue`` (two-sided, zero differences dropped).
+
+    With ties or zero differences in 13 or fewer pairs scipy enumerates the 2^n sign flips of
+    the differences (a permutation test), which takes seconds at n = 12 or 13: a small
+    partnership's every factor and wave. The same count is made here from the ranks: the
+    null statistic of a flip is the sum of the ranks flipped positive, so the number of
+    flips at or below (at or above) the observed sum is a count of subset sums of the ranks
+    (ranks are multiples of 1/2: twice them are whole numbers), times 2 for each zero
+    difference. p = 2 min(P(R+ <= r+), P(R+ >= r+)), at most 1, as scipy computes it (the
+    sums are multiples of 1/2, so the relative tolerance of scipy's comparison, about
+    1e-14 r+, changes no count). Otherwise (no ties and no zeros, or more than 13 pairs)
+    scipy is called.
+    """
+    d = np.asarray(d, dtype="float64")
+    n = len(d)
+    nonzero = d[d != 0]
+    size = np.abs(nonzero)
+    order = np.argsort(size, kind="stable")
+    ordered = size[order]
+    first = np.r_[True, ordered[1:] != ordered[:-1]]  # first of each run of equal sizes
+    if n > _ENUMERATED or (first.all() and len(nonzero) == n):
+        return float(stats.wilcoxon(d).pvalue)
+    # average ranks 1..m of the sizes, doubled: first + last rank of the run of equal sizes
+    starts = np.flatnonzero(first)
+    runs = np.diff(np.r_[starts, len(ordered)])
+    twice = np.empty(len(ordered), dtype=np.int64)
+    twice[order] = np.repeat(2 * starts + runs + 1, runs)
+    observed = int(twice[nonzero > 0].sum())
+    ways = np.zeros(int(twice.sum()) + 1, dtype=np.int64)  # ways[s]: flips with sum s
+    ways[0] = 1
+    for r in twice.tolist():  # every rank r >= 2: add the flips that make it positive
+        ways[r:] += ways[:-r].copy()
+    ways *= 2 ** (n - len(nonzero))
+    total = 2**n
+    p_less = float(ways[: observed + 1].sum()) / total
+    p_greater = float(ways[observed:].sum()) / total
+    return float(min(max(min(p_less, p_greater) * 2, 0.0), 1.0))
 
 
 # --------------------------------------------------------------------------- public API
@@ -286,7 +480,9 @@ def factor_scores(
     ``min_matched`` respondents have a score for the factor in both waves, the Wilcoxon
     signed-rank test (scipy defaults: zero differences dropped, two-sided) on their paired
     scores; when every paired difference is 0 the p-value is reported as 1.0 (scipy's
-    statistic is undefined there). Otherwise the two-sided Mann-Whitney U test on all the
+    statistic is undefined there; with ties or zeros among 13 or fewer pairs scipy's exact
+    enumeration of the sign flips is reproduced by counting, which gives its p-value to the
+    bit in a fraction of the time). Otherwise the two-sided Mann-Whitney U test on all the
     scores of the two waves. Tests are computed for suppressed rows too: the numbers stay
     in the frame and ``suppressed`` says they must not be shown.
 
@@ -321,35 +517,36 @@ def factor_scores(
     """
     p.require("assessments", by="factor_scores")
     _check_common(min_n, confidence, n_boot, seed)
-    resp = _respondent_scores(p)
-    factors = _instrument(p)
-    waves = _waves(resp)
-    t = _factor_table(resp, factors, waves, min_n)
+    survey = _survey(p)
+    t = _factor_table(survey, min_n)
     t["band"] = _band(t["mean"])
 
-    by_cell = {
-        key: g.set_index("respondent_id")["score"]
-        for key, g in resp.groupby(["wave", "factor_code"], observed=True)
-    }
-    empty = pd.Series(dtype="float64")
-    ci_low, ci_high, tests, pvals, matched, prev_means = [], [], [], [], [], []
-    for rec in t[["wave", "factor_code", "previous_wave"]].itertuples(index=False):
-        x = by_cell.get((rec.wave, rec.factor_code), empty)
-        lo, hi = mean_interval(
-            x.to_numpy(),
-            n_boot=n_boot,
-            confidence=confidence,
-            rng=cell_rng(seed, "factor", rec.wave, rec.factor_code),
-        )
-        ci_low.append(lo)
-        ci_high.append(hi)
-        prev = (
-            None
-            if pd.isna(rec.previous_wave)
-            else by_cell.get((rec.previous_wave, rec.factor_code), empty)
-        )
-        prev_means.append(np.nan if prev is None or prev.empty else float(prev.mean()))
-        test, pv, nm = _change_test(x, prev, min_matched)
+    # every cell's interval at once: the scores cell after cell, one generator per cell
+    rngs = [
+        cell_rng(seed, "factor", wave, code)
+        for wave, code in zip(t["wave"], t["factor_code"], strict=True)
+    ]
+    ci_low, ci_high = mean_intervals(
+        survey.score[survey.rows],
+        survey.bounds,
+        rngs,
+        n_boot=n_boot,
+        confidence=confidence,
+    )
+
+    n_f = survey.n_factors
+    position = np.full(len(survey.respondent), -1, dtype=np.intp)
+    tests, pvals, matched, prev_means = [], [], [], []
+    for k in range(len(t)):
+        rows = survey.rows[survey.cell(k)]
+        x, ids = survey.score[rows], survey.respondent[rows]
+        prev = prev_ids = None
+        if k >= n_f:  # the same factor in the wave before
+            prev_rows = survey.rows[survey.cell(k - n_f)]
+            prev, prev_ids = survey.score[prev_rows], survey.respondent[prev_rows]
+        # the mean of the previous wave's scores as Series.mean() gives it (numpy's sum / n)
+        prev_means.append(np.nan if prev is None or not len(prev) else prev.sum() / len(prev))
+        test, pv, nm = _change_test(x, ids, prev, prev_ids, min_matched, position)
         tests.append(test)
         pvals.append(pv)
         matched.append(nm)
@@ -426,27 +623,32 @@ def health_index(
     """
     p.require("assessments", by="health_index")
     _check_common(min_n, confidence, n_boot, seed)
-    resp = _respondent_scores(p)
-    factors = _instrument(p)
-    waves = _waves(resp)
-    t = _factor_table(resp, factors, waves, min_n)
-    used = ~t["suppressed"] & t["mean"].notna() & t["weight"].notna()
+    survey = _survey(p)
+    t = _factor_table(survey, min_n)
+    used = (~t["suppressed"] & t["mean"].notna() & t["weight"].notna()).to_numpy()
+    n_f = survey.n_factors
 
     rows = []
-    for w in waves.itertuples(index=False):
-        tw = t[(t["wave"] == w.wave)]
-        uw = tw[used.loc[tw.index]]
+    for i, w in enumerate(survey.waves.itertuples(index=False)):
+        tw = t.iloc[i * n_f : (i + 1) * n_f]
+        use = used[i * n_f : (i + 1) * n_f]
+        uw = tw[use]
         means = uw["mean"].to_numpy(dtype="float64")
         weights = uw["weight"].to_numpy(dtype="float64")
         index = float(_weighted_index(means, weights)) if len(uw) else np.nan
-        rw = resp[resp["wave"] == w.wave]
+        in_wave = np.flatnonzero(survey.wave_pos == i)
+        # the wave's respondents in text order (rows of the resampled matrix)
+        respondents, row = np.unique(survey.respondent[in_wave], return_inverse=True)
         lo = hi = np.nan
         if len(uw):
-            matrix = rw.pivot_table(
-                index="respondent_id", columns="factor_code", values="score", aggfunc="first"
-            ).reindex(columns=uw["factor_code"].tolist())
+            column = np.full(n_f, -1, dtype=np.intp)
+            column[use] = np.arange(len(uw))
+            col = column[survey.factor_pos[in_wave]]
+            keep = col >= 0
+            matrix = np.full((len(respondents), len(uw)), np.nan)
+            matrix[row[keep], col[keep]] = survey.score[in_wave[keep]]
             boot_means = resampled_column_means(
-                matrix.to_numpy(dtype="float64"), n_boot=n_boot, rng=cell_rng(seed, "index", w.wave)
+                matrix, n_boot=n_boot, rng=cell_rng(seed, "index", w.wave)
             )
             lo, hi = percentile_interval(_weighted_index(boot_means, weights), confidence)
         rows.append(
@@ -457,7 +659,7 @@ def health_index(
                 "n_factors": len(uw),
                 "n_factors_suppressed": int((tw["suppressed"] & (tw["n_respondents"] > 0)).sum()),
                 "weight_used": float(weights.sum()),
-                "n_respondents": rw["respondent_id"].nunique(),
+                "n_respondents": len(respondents),
                 "ci_low": lo,
                 "ci_high": hi,
                 "previous_wave": w.previous_wave,
@@ -522,63 +724,87 @@ def perception_gaps(
     _check_common(min_n)
     if by not in ("sector", "partner"):
         raise AnalysisInputError(f"by must be 'sector' or 'partner', got {by!r}")
-    resp = _respondent_scores(p)
-    factors = _instrument(p)
-    waves = _waves(resp)
+    survey = _survey(p)
     partners = p.partners[["partner_id", "name", "sector"]]
-    r = resp.merge(partners, on="partner_id", how="left")
+    r = (
+        survey.resp[["partner_id"]]
+        .assign(_resp_row=np.arange(len(survey.resp)))
+        .merge(partners, on="partner_id", how="left")
+    )
     if by == "sector":
-        r["group"] = r["sector"]
-        r["group_name"] = r["sector"]
+        group, group_name = r["sector"], r["sector"]
     else:
-        r["group"] = r["partner_id"]
-        r["group_name"] = r["name"].fillna(r["partner_id"])
-    g = (
-        r.groupby(["wave", "factor_code", "group"], observed=True)
-        .agg(
-            group_name=("group_name", "first"),
-            mean=("score", "mean"),
-            sd=("score", lambda s: s.std(ddof=1)),
-            n_respondents=("score", "size"),
-        )
-        .reset_index()
+        group, group_name = r["partner_id"], r["name"].fillna(r["partner_id"])
+
+    # groups: one per wave, factor and group value, in the order of the output (waves in
+    # time order, factors in the instrument's order, group values in text order); rows
+    # without a group value are left out, as a groupby leaves them out
+    codes, values = pd.factorize(group)
+    values = np.asarray(values, dtype=object)
+    text_order = np.argsort(values, kind="stable")
+    rank = np.empty(len(values), dtype=np.intp)
+    rank[text_order] = np.arange(len(values))
+    has_group = codes >= 0
+    src = r["_resp_row"].to_numpy()[has_group]
+    n_f, n_v = survey.n_factors, max(1, len(values))
+    cell = survey.wave_pos[src] * n_f + survey.factor_pos[src]
+    keys, gid = np.unique(cell * n_v + rank[codes[has_group]], return_inverse=True)
+    n_groups = len(keys)
+    n = np.bincount(gid, minlength=n_groups)
+    score = survey.score[src]
+    mean = np.full(n_groups, np.nan)
+    if n_groups:
+        mean[:] = pd.Series(score).groupby(gid, sort=True).mean().to_numpy(dtype="float64")
+    sd = _segment_sd(score[np.argsort(gid, kind="stable")], n)
+    # group_name: the first one given in the group (as groupby's "first")
+    named = np.flatnonzero(group_name.notna().to_numpy()[has_group])
+    first_named = np.full(n_groups, -1, dtype=np.intp)
+    with_name, at = np.unique(gid[named], return_index=True)
+    first_named[with_name] = named[at]
+    names = group_name.to_numpy(dtype=object)[has_group]
+    group_names = np.where(first_named >= 0, names[first_named], None)
+
+    # the gap of each wave and factor over its groups that are not suppressed
+    g_cell = keys // n_v
+    suppressed = n < min_n
+    ok = np.flatnonzero(~suppressed)
+    n_cells = len(survey.cells)
+    compared = np.bincount(g_cell[ok], minlength=n_cells)
+    highest = _first_extreme(g_cell[ok], mean[ok], n_cells, largest=True)
+    lowest = _first_extreme(g_cell[ok], mean[ok], n_cells, largest=False)
+    gap = np.full(n_cells, np.nan)
+    high_group = np.full(n_cells, None, dtype=object)
+    low_group = np.full(n_cells, None, dtype=object)
+    two = np.flatnonzero(compared >= 2)
+    gap[two] = mean[ok[highest[two]]] - mean[ok[lowest[two]]]
+    group_value = values[text_order[keys % n_v]] if n_groups else values[:0]
+    high_group[two] = group_value[ok[highest[two]]]
+    low_group[two] = group_value[ok[lowest[two]]]
+
+    wave_of = g_cell // max(1, n_f)
+    factor_of = g_cell % max(1, n_f)
+    waves, cells = survey.waves, survey.cells
+    gap_g = gap[g_cell]
+    out = pd.DataFrame(
+        {
+            "wave": waves["wave"].to_numpy(dtype=object)[wave_of],
+            "wave_end": waves["wave_end"].to_numpy()[wave_of],
+            "factor_code": cells["factor_code"].to_numpy(dtype=object)[factor_of],
+            "factor": cells["factor"].to_numpy(dtype=object)[factor_of],
+            "by": np.full(n_groups, by, dtype=object),
+            "group": group_value,
+            "group_name": group_names,
+            "mean": mean,
+            "sd": sd,
+            "n_respondents": pd.array(n, dtype="Int64"),
+            "suppressed": suppressed,
+            "n_groups_compared": pd.array(compared[g_cell], dtype="Int64"),
+            "gap": gap_g,
+            "highest_group": high_group[g_cell],
+            "lowest_group": low_group[g_cell],
+            "flagged": (pd.Series(gap_g).round(9) >= threshold).to_numpy(dtype=bool),
+        }
     )
-    g["n_respondents"] = g["n_respondents"].astype("Int64")
-    g["suppressed"] = (g["n_respondents"] < min_n).astype(bool)
-    ok = g[~g["suppressed"]]
-    summary = []
-    for (wave, code), cell in ok.groupby(["wave", "factor_code"], observed=True):
-        hi = cell.loc[cell["mean"].idxmax()]
-        lo = cell.loc[cell["mean"].idxmin()]
-        compare = len(cell) >= 2
-        summary.append(
-            {
-                "wave": wave,
-                "factor_code": code,
-                "n_groups_compared": len(cell),
-                "gap": float(hi["mean"] - lo["mean"]) if compare else np.nan,
-                "highest_group": hi["group"] if compare else pd.NA,
-                "lowest_group": lo["group"] if compare else pd.NA,
-            }
-        )
-    s = pd.DataFrame(
-        summary,
-        columns=[
-            "wave",
-            "factor_code",
-            "n_groups_compared",
-            "gap",
-            "highest_group",
-            "lowest_group",
-        ],
-    )
-    out = g.merge(s, on=["wave", "factor_code"], how="left")
-    out["n_groups_compared"] = out["n_groups_compared"].fillna(0).astype("Int64")
-    out["gap"] = out["gap"].astype("float64")
-    out["flagged"] = (out["gap"].round(9) >= threshold).fillna(False).astype(bool)
-    out = out.merge(factors[["factor_code", "factor", "_order"]], on="factor_code", how="left")
-    out = out.merge(waves[["wave", "wave_end"]], on="wave", how="left")
-    out["by"] = by
     for c in (
         "wave",
         "factor_code",
@@ -590,13 +816,19 @@ def perception_gaps(
         "lowest_group",
     ):
         out[c] = out[c].astype("str")
-    out = out.sort_values(["wave_end", "wave", "_order", "group"], kind="stable")
-    cols = [
-        "wave", "wave_end", "factor_code", "factor", "by", "group", "group_name", "mean", "sd",
-        "n_respondents", "suppressed", "n_groups_compared", "gap", "highest_group",
-        "lowest_group", "flagged",
-    ]  # fmt: skip
-    return out[cols].reset_index(drop=True)
+    return out
+
+
+def _first_extreme(cell: np.ndarray, values: np.ndarray, n_cells: int, *, largest: bool):
+    """Per cell, the position (in ``values``) of its first largest (smallest) value; -1 if
+    the cell has none. Positions are taken in order, as ``Series.idxmax`` takes them."""
+    best = np.full(n_cells, -np.inf if largest else np.inf)
+    (np.maximum if largest else np.minimum).at(best, cell, values)
+    hits = np.flatnonzero(values == best[cell])
+    first = np.full(n_cells, -1, dtype=np.intp)
+    cells, at = np.unique(cell[hits], return_index=True)
+    first[cells] = hits[at]
+    return first
 
 
 def _expected_items(p, a: pd.DataFrame) -> pd.DataFrame:

@@ -27,6 +27,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from partner_analytics.analysis._common import _means, _numpy_sums
 from partner_analytics.analysis._opensdg import (
     STATUSES,
     TextColumn,
@@ -336,7 +337,8 @@ def indicator_progress(
 # indicator's position in the ``indicators`` table, its ``by`` group, its period), a series is
 # a dense integer key, and every per-series quantity is a reduction over the rows
 # (``bincount``, ``minimum.at`` / ``maximum.at``) or a gather from them. The choices are those
-# of :func:`_series_points`, which :func:`indicator_trend` still applies per series.
+# of :func:`_series_points`, the per-series statement kept as the reference the tests compare
+# with (tests/analysis/test_indicators_vectorised.py).
 
 # Largest (series x time) or (indicator x group) count table kept dense; beyond, keys are hashed.
 _DENSE_CELLS = 1 << 25
@@ -599,6 +601,7 @@ def _series_points_all(rows: dict, ind: pd.DataFrame, *, by: str | None) -> dict
         "latest_time": latest_time,
         "latest_value": latest_value,
         "why": why,
+        "row_series": sk,
     }
 
 
@@ -862,57 +865,6 @@ def _score_columns(by: str | None) -> list[str]:
     return columns
 
 
-def _numpy_sums(x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Sum of each consecutive segment of ``x`` exactly as ``np.add.reduce`` adds a float64
-    array: 0.0 + numpy's pairwise sum (sequential below 8 values, eight interleaved partial
-    sums up to 128, halves beyond)."""
-    starts = np.r_[0, np.cumsum(lengths)[:-1]].astype(np.intp) if len(lengths) else lengths
-    return 0.0 + _pairwise(x, starts.astype(np.intp), np.asarray(lengths, dtype=np.intp))
-
-
-def _pairwise(x: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    out = np.full(len(starts), -0.0)
-    small = lengths < 8
-    if small.any():
-        s, n = starts[small], lengths[small]
-        res = np.full(len(s), -0.0)
-        for j in range(7):
-            m = n > j
-            res[m] = res[m] + x[s[m] + j]
-        out[small] = res
-    mid = (lengths >= 8) & (lengths <= 128)
-    if mid.any():
-        s, n = starts[mid], lengths[mid]
-        r = [x[s + j] for j in range(8)]
-        blocks = n - n % 8
-        for i in range(8, 128, 8):
-            m = i < blocks
-            if not m.any():
-                break
-            for j in range(8):
-                r[j][m] = r[j][m] + x[s[m] + i + j]
-        res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
-        for k in range(7):
-            m = blocks + k < n
-            res[m] = res[m] + x[s[m] + blocks[m] + k]
-        out[mid] = res
-    big = lengths > 128
-    if big.any():
-        s, n = starts[big], lengths[big]
-        half = n // 2
-        half -= half % 8
-        out[big] = _pairwise(x, s, half) + _pairwise(x, s + half, n - half)
-    return out
-
-
-def _means(x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """``np.mean`` of each consecutive segment of ``x`` (NaN for empty ones), to the bit."""
-    with np.errstate(all="ignore"):
-        means = _numpy_sums(x, lengths) / lengths
-    means[lengths == 0] = np.nan
-    return means
-
-
 def _score_status(score: np.ndarray, achieved: np.ndarray) -> np.ndarray:
     """:func:`status_from_score` elementwise."""
     status = np.full(len(score), "not_available", dtype=object)
@@ -1058,6 +1010,18 @@ def indicator_trend(
     value at the target date as the ESCAP progress assessment reads it, with a straight-line
     (not time-weighted) fit. Needs observations at two distinct times.
 
+    Series come in the order of the indicators asked for (of the ``indicators`` table
+    without ``indicator_id``), then by the group's text; within a series, the observations
+    in time order (file order among equal times), then the baseline, target, projection
+    and period-target rows.
+
+    Every series is computed at once, as :func:`indicator_progress` does: the observations
+    are selected and coded once, the base points are those of ``_series_points_all``, and
+    the means and sums of each series are numpy's own to the bit (``_common._numpy_sums``),
+    so the frame equals that of the statement series by series
+    (tests/analysis/test_indicator_trend_vectorised.py). Its time grows linearly with the
+    observations.
+
     References
     ----------
     UN ESCAP, Asia and the Pacific SDG Progress Report, technical notes (anticipated
@@ -1066,7 +1030,10 @@ def indicator_trend(
     p.require("indicators", by="indicator_trend")
     as_of_end = _as_of_end(as_of)
     ind = _indicators(p)
-    if indicator_id is not None:
+    ids = ind["indicator_id"].to_numpy(dtype=object)
+    if indicator_id is None:
+        wanted_pos = np.arange(len(ind))
+    else:
         wanted = [indicator_id] if isinstance(indicator_id, str) else list(indicator_id)
         unknown = [i for i in wanted if i not in set(ind["indicator_id"])]
         if unknown:
@@ -1074,130 +1041,231 @@ def indicator_trend(
                 f"unknown indicator_id {', '.join(map(repr, unknown))}; the package has: "
                 + ", ".join(ind["indicator_id"].head(20))
             )
-        ind = ind.set_index("indicator_id").loc[wanted].reset_index()
-    obs, disagg = _observations(p, as_of_end=as_of_end, by=by)
+        wanted_pos = np.concatenate([np.flatnonzero(ids == i) for i in wanted]).astype(np.intp)
+
+    rows = _selected_rows(p, ind, as_of_end=as_of_end, by=by)
+    points = _series_points_all(rows, ind, by=by)
+    disagg = _disaggregations(p.table("observations")) if p.has("observations") else []
     targets = None
     if "value_type" in disagg and by != "value_type":
         targets, _ = _observations(p, as_of_end=as_of_end, by=by, value_type="target")
-    keys = ["indicator_id", *([by] if by else [])]
-    groups = dict(tuple(obs.groupby(keys, sort=False))) if len(obs) else {}
-    tgroups = {}
+        targets = targets[targets["indicator_id"].isin(ind["indicator_id"])]
+    return _trend_frame(ind, wanted_pos, rows, points, targets, by, group_targets)
+
+
+def _trend_series(points: dict, targets: pd.DataFrame | None, ind: pd.DataFrame, by):
+    """Every series of the trend (those with observations and those with period targets only),
+    ordered by indicator and group text: (indicator position, group text or None, position of
+    each observation series, series of each period-target row)."""
+    n_obs_series = len(points["ipos"])
+    t_ipos = np.zeros(0, dtype=np.intp)
     if targets is not None and len(targets):
-        tgroups = dict(tuple(targets.groupby(keys, sort=False)))
-
-    def _k(key):
-        return key if isinstance(key, tuple) else (key,)
-
-    groups = {_k(k): g for k, g in groups.items()}
-    tgroups = {_k(k): g for k, g in tgroups.items()}
-    rows: list[dict] = []
-    for rec in ind.to_dict("records"):
-        iid = rec["indicator_id"]
-        if by is None:
-            series_keys = [(iid,)]
-        else:
-            series_keys = sorted(
-                {k for k in [*groups, *tgroups] if k[0] == iid}, key=lambda k: str(k[1])
-            )
-        for key in series_keys:
-            series = groups.get(key, obs.iloc[0:0])
-            group = key[1] if by else None
-            rows.extend(_trend_rows(rec, series, tgroups.get(key), by, group, group_targets))
-    columns = TREND_COLUMNS.copy()
-    if by:
-        columns.insert(columns.index("kind"), by)
-    out = pd.DataFrame(rows, columns=columns)
-    days = {t: _time_to_timestamp(t) for t in pd.unique(out["time"])}
-    out["plot_date"] = out["time"].map(days)
-    return _typed_trend(out, by)
-
-
-def _trend_rows(rec, series, period_targets, by, group_value, group_targets) -> list[dict]:
-    d = 1 if rec["direction"] == "increase" else -1
-    target_value = _num(rec.get("target_value")) if by is None or group_targets else math.nan
-    target_date = _text(rec.get("target_date")) or DEFAULT_TARGET_DATE
-    target_time = period_time(target_date)
-    base, _, why = _series_points(rec, series, grouped=by is not None)
-    t = series["time"].to_numpy(dtype="float64")
-    y = series["value"].to_numpy(dtype="float64")
-    slope = projected = math.nan
-    reason = why or None
-    fitted = np.full(len(t), np.nan)
-    if len(np.unique(t)) >= 2:
-        t_mean, y_mean = t.mean(), y.mean()
-        slope = float(np.sum((t - t_mean) * (y - y_mean)) / np.sum((t - t_mean) ** 2))
-        fitted = y_mean + slope * (t - t_mean)
-        projected = float(y_mean + slope * (target_time - t_mean))
-    elif not reason:
-        reason = "a trend needs observations at two distinct times"
-    gap = target_value - projected
-    meets = bool(
-        not math.isnan(projected)
-        and not math.isnan(target_value)
-        and (projected >= target_value if d == 1 else projected <= target_value)
+        t_ipos = pd.Index(ind["indicator_id"]).get_indexer(targets["indicator_id"])
+    if by is None:  # one series per indicator
+        return np.arange(len(ind)), None, np.arange(n_obs_series), t_ipos
+    obs_group = np.asarray(points["group_values"].take(points["group"]), dtype=object)
+    t_group = np.zeros(0, dtype=object)
+    if len(t_ipos):
+        t_group = targets[by].to_numpy(dtype=object)
+    texts = sorted({*obs_group.tolist(), *t_group.tolist()}, key=str)
+    rank = {v: k for k, v in enumerate(texts)}
+    n_g = max(1, len(texts))
+    obs_key = points["ipos"].astype(np.int64) * n_g + np.array(
+        [rank[v] for v in obs_group.tolist()], dtype=np.int64
     )
-    rows = [
-        {"kind": "observation", "date": dd, "time": tt, "value": yy, "fitted": ff}
-        for dd, tt, yy, ff in zip(series["date"], t, y, fitted, strict=True)
-    ]
-    if base is not None:
-        rows.append({"kind": "baseline", "date": base[0], "time": base[1], "value": base[2]})
-    if not math.isnan(target_value):
-        rows.append(
-            {"kind": "target", "date": target_date, "time": target_time, "value": target_value}
-        )
-    if not math.isnan(projected):
-        rows.append(
-            {
-                "kind": "projection",
-                "date": target_date,
-                "time": target_time,
-                "value": projected,
-                "fitted": projected,
-            }
-        )
-    if period_targets is not None:
-        rows.extend(
-            {"kind": "period_target", "date": dd, "time": tt, "value": yy}
-            for dd, tt, yy in zip(
-                period_targets["date"], period_targets["time"], period_targets["value"], strict=True
-            )
-        )
-    const = {
-        "indicator_id": rec["indicator_id"],
-        "name": rec["name"],
-        "unit": rec["unit"],
-        "direction": rec["direction"],
-        "slope_per_year": slope,
-        "n_points": len(t),
-        "base_time": base[1] if base else math.nan,
-        "base_value": base[2] if base else math.nan,
-        "target_date": target_date,
-        "target_time": target_time,
-        "target_value": target_value,
-        "projected_value": projected,
-        "gap_to_target": gap,
-        "projected_to_meet_target": meets,
-        "reason": reason,
+    t_key = t_ipos.astype(np.int64) * n_g + np.array(
+        [rank[v] for v in t_group.tolist()], dtype=np.int64
+    )
+    keys = np.unique(np.concatenate([obs_key, t_key]))
+    group_text = np.array(texts, dtype=object)[keys % n_g] if len(texts) else obs_group[:0]
+    return (
+        (keys // n_g).astype(np.intp),
+        group_text,
+        np.searchsorted(keys, obs_key),
+        np.searchsorted(keys, t_key),
+    )
+
+
+def _trend_frame(ind, wanted_pos, rows, points, targets, by, group_targets) -> pd.DataFrame:
+    """The long frame of :func:`indicator_trend` from the selected rows and base points."""
+    n_ind = len(ind)
+    s_ipos, s_group, obs_series, t_series = _trend_series(points, targets, ind, by)
+    n_series = len(s_ipos)
+
+    # per indicator: direction, target (as _num / _text of the table's record)
+    d_ind = np.where(ind["direction"].to_numpy(dtype=object) == "increase", 1, -1)
+    tv_ind = np.array([_num(v) for v in _text_column(ind, "target_value")], dtype="float64")
+    if by is not None and not group_targets:
+        tv_ind = np.full(n_ind, np.nan)
+    td_ind = np.array(
+        [_text(v) or DEFAULT_TARGET_DATE for v in _text_column(ind, "target_date")], dtype=object
+    )
+    tt_ind = np.array([period_time(v) for v in td_ind], dtype="float64")
+
+    # observations of each series in time order (file order among equal times)
+    row_series = obs_series[points["row_series"]]
+    t, value, date = rows["time"], rows["value"], rows["date"]
+    order = np.lexsort((t, row_series))
+    n_obs = np.bincount(row_series, minlength=n_series)
+    obs_start = np.r_[0, np.cumsum(n_obs)[:-1]].astype(np.intp)
+    ts, ys = t[order], value[order]
+    seg = row_series[order]
+
+    # least squares per series, with numpy's sums of each series
+    new_time = np.ones(len(seg), dtype=bool)  # a row whose time differs from the row before
+    new_time[1:] = (seg[1:] != seg[:-1]) | (ts[1:] != ts[:-1])
+    distinct = np.bincount(seg[new_time], minlength=n_series)  # distinct times per series
+    fit = distinct >= 2
+    with np.errstate(all="ignore"):
+        t_mean = _means(ts, n_obs)
+        y_mean = _means(ys, n_obs)
+        dt = ts - t_mean[seg]
+        slope = _numpy_sums(dt * (ys - y_mean[seg]), n_obs) / _numpy_sums(dt**2, n_obs)
+        fitted = y_mean[seg] + slope[seg] * dt
+        projected = y_mean + slope * (tt_ind[s_ipos] - t_mean)
+    slope[~fit] = np.nan
+    projected[~fit] = np.nan
+    fitted[~fit[seg]] = np.nan
+
+    # per series: base point, reason, target, gap
+    base_time = np.full(n_series, np.nan)
+    base_value = np.full(n_series, np.nan)
+    base_date = np.full(n_series, None, dtype=object)
+    why = np.full(n_series, "no observations", dtype=object)
+    base_time[obs_series] = points["base_time"]
+    base_value[obs_series] = points["base_value"]
+    base_date[obs_series] = points["base_date"].objects()
+    why[obs_series] = points["why"].objects()
+    has_base = ~np.isnan(base_time)
+    reason = why.copy()
+    two_times = "a trend needs observations at two distinct times"
+    reason[np.equal(why, None) & ~fit] = two_times
+    target_value = tv_ind[s_ipos]
+    target_time = tt_ind[s_ipos]
+    gap = target_value - projected
+    d = d_ind[s_ipos]
+    with np.errstate(invalid="ignore"):
+        meets = np.where(d == 1, projected >= target_value, projected <= target_value)
+    meets &= ~np.isnan(projected) & ~np.isnan(target_value)
+
+    # output series: the series of each indicator asked for, in turn
+    per_ind = np.bincount(s_ipos, minlength=n_ind)
+    first_of_ind = np.r_[0, np.cumsum(per_ind)[:-1]].astype(np.intp)
+    n_out = per_ind[wanted_pos]
+    out_series = _ranges(first_of_ind[wanted_pos], n_out)
+
+    n_pt = np.bincount(t_series, minlength=n_series)
+    pt_order = np.argsort(t_series, kind="stable")  # period targets of each series, in order
+    pt_start = np.r_[0, np.cumsum(n_pt)[:-1]].astype(np.intp)
+    has_target = ~np.isnan(target_value)
+    has_projection = ~np.isnan(projected)
+    s = out_series
+    parts = np.stack(
+        [n_obs[s], has_base[s], has_target[s], has_projection[s], n_pt[s]], axis=1
+    ).astype(np.intp)
+    size = parts.sum(axis=1)
+    start = np.r_[0, np.cumsum(size)[:-1]].astype(np.intp)
+    offset = start[:, None] + np.cumsum(parts, axis=1) - parts  # where each kind starts
+    n_rows = int(size.sum())
+
+    series_of_row = np.repeat(s, size)
+    kind = np.repeat(np.tile(np.arange(5, dtype=np.int32), len(s)), parts.ravel())
+    time = np.empty(n_rows)
+    val = np.empty(n_rows)
+    fit_col = np.full(n_rows, np.nan)
+    label_pool = list(rows["date_labels"])
+    date_col = TextColumn(n_rows, tuple(label_pool))
+
+    # observations
+    at = _ranges(offset[:, 0], parts[:, 0])
+    src = order[_ranges(obs_start[s], parts[:, 0])]
+    time[at], val[at] = t[src], value[src]
+    fit_col[at] = fitted[_ranges(obs_start[s], parts[:, 0])]
+    date_col.codes[at] = date[src]
+    # baseline, target, projection
+    one = parts[:, 1] > 0
+    at, ss = offset[one, 1], s[one]
+    time[at], val[at] = base_time[ss], base_value[ss]
+    _set_texts(date_col, at, base_date[ss])
+    one = parts[:, 2] > 0
+    at, ss = offset[one, 2], s[one]
+    time[at], val[at] = target_time[ss], target_value[ss]
+    _set_texts(date_col, at, td_ind[s_ipos[ss]])
+    one = parts[:, 3] > 0
+    at, ss = offset[one, 3], s[one]
+    time[at], val[at] = target_time[ss], projected[ss]
+    fit_col[at] = projected[ss]
+    _set_texts(date_col, at, td_ind[s_ipos[ss]])
+    # period targets
+    if targets is not None and len(targets):
+        at = _ranges(offset[:, 4], parts[:, 4])
+        src = pt_order[_ranges(pt_start[s], parts[:, 4])]
+        time[at] = targets["time"].to_numpy(dtype="float64")[src]
+        val[at] = targets["value"].to_numpy(dtype="float64")[src]
+        _set_texts(date_col, at, targets["date"].to_numpy(dtype=object)[src])
+
+    ipos_of_row = s_ipos[series_of_row]
+    kinds = TextColumn(0, ("observation", "baseline", "target", "projection", "period_target"))
+    kinds.codes = kind
+
+    def per_indicator(col: str) -> pd.Series:
+        if col not in ind.columns:
+            return pd.Series(pd.array([pd.NA] * n_rows, dtype="str"))
+        pool = pd.array(ind[col].astype("str").array, dtype="str")
+        return pd.Series(pool.take(ipos_of_row, allow_fill=True), dtype="str")
+
+    def texts(values: np.ndarray, where: np.ndarray) -> pd.Series:
+        col = TextColumn(len(values))
+        present = ~np.equal(values, None)
+        col.set_each(present, values[present])
+        col.codes = col.codes[where]
+        return col.series()
+
+    uniq, inverse = np.unique(time, return_inverse=True)
+    days = np.array([_time_to_timestamp(v) for v in uniq.tolist()], dtype="datetime64[ns]")
+    cols = {
+        "indicator_id": per_indicator("indicator_id"),
+        "name": per_indicator("name"),
+        "unit": per_indicator("unit"),
+        "direction": per_indicator("direction"),
     }
-    if by:
-        const[by] = group_value
-    return [{**const, **row} for row in rows]
+    if by is not None:
+        cols[by] = texts(s_group, series_of_row)
+    cols.update(
+        {
+            "kind": kinds.series(),
+            "date": date_col.series(),
+            "time": time,
+            "plot_date": days[inverse.reshape(-1)] if n_rows else days,
+            "value": val,
+            "fitted": fit_col,
+            "slope_per_year": slope[series_of_row],
+            "n_points": pd.Series(n_obs[series_of_row], dtype="Int64"),
+            "base_time": base_time[series_of_row],
+            "base_value": base_value[series_of_row],
+            "target_date": texts(td_ind, ipos_of_row),
+            "target_time": target_time[series_of_row],
+            "target_value": target_value[series_of_row],
+            "projected_value": projected[series_of_row],
+            "gap_to_target": gap[series_of_row],
+            "projected_to_meet_target": meets[series_of_row].astype(bool),
+            "reason": texts(reason, series_of_row),
+        }
+    )
+    return pd.DataFrame(cols, copy=False)
 
 
-def _typed_trend(frame: pd.DataFrame, by: str | None) -> pd.DataFrame:
-    text = ["indicator_id", "name", "unit", "direction", "kind", "date", "target_date",
-            "reason", *([by] if by else [])]  # fmt: skip
-    out = frame.copy()
-    for c in out.columns:
-        if c in text:
-            out[c] = out[c].astype("str")
-        elif c == "plot_date":
-            out[c] = pd.to_datetime(out[c]).astype("datetime64[ns]")
-        elif c == "n_points":
-            out[c] = out[c].astype("Int64")
-        elif c == "projected_to_meet_target":
-            out[c] = out[c].astype("bool")
-        else:
-            out[c] = out[c].astype("float64")
-    return out
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """``starts[k], starts[k] + 1, ..., starts[k] + lengths[k] - 1`` for every k, in turn."""
+    starts = np.asarray(starts, dtype=np.intp)
+    lengths = np.asarray(lengths, dtype=np.intp)
+    before = np.cumsum(lengths) - lengths  # where run k begins in the result
+    return np.repeat(starts - before, lengths) + np.arange(int(lengths.sum()), dtype=np.intp)
+
+
+def _set_texts(column: TextColumn, at: np.ndarray, texts: np.ndarray) -> None:
+    """Texts (None = missing) at the increasing rows ``at`` of ``column``."""
+    present = ~np.equal(texts, None)
+    rows = np.zeros(len(column), dtype=bool)
+    rows[at[present]] = True
+    column.set_each(rows, texts[present])

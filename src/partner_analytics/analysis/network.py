@@ -13,7 +13,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from partner_analytics.analysis.stakeholders import _check_min_n, _select_waves
+from partner_analytics.analysis._common import _check_min_n, _select_waves
 from partner_analytics.data.periods import periods_end
 
 __all__ = [

@@ -12,13 +12,13 @@ raters place it, with their own ratings, in the quadrant of the means.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from itertools import pairwise
 
 import numpy as np
 import pandas as pd
 
-from partner_analytics.data.periods import normalize_period, periods_end
+from partner_analytics.analysis._common import _check_min_n, _select_waves, _wave_order
+from partner_analytics.data.periods import periods_end
 from partner_analytics.errors import AnalysisInputError
 
 __all__ = [
@@ -91,47 +91,10 @@ def _quadrant_of(power: pd.Series, interest: pd.Series, midpoint: float = 3.0) -
     return out.mask(missing)
 
 
-def _check_min_n(min_n: int) -> None:
-    if isinstance(min_n, bool) or int(min_n) != min_n or min_n < 1:
-        raise AnalysisInputError(f"min_n must be a whole number of at least 1; got {min_n!r}")
-
-
 def _check_options(midpoint: float, min_n: int) -> None:
     if not np.isfinite(midpoint) or not 1 <= midpoint <= 5:
         raise AnalysisInputError(f"midpoint must lie on the 1..5 rating scale; got {midpoint!r}")
     _check_min_n(min_n)
-
-
-def _wave_order(frame: pd.DataFrame) -> list[str]:
-    """Wave labels of a frame in time order (by wave_end, then label)."""
-    waves = frame[["wave"]].drop_duplicates().copy()
-    waves["wave_end"] = periods_end(waves["wave"])
-    return waves.sort_values(["wave_end", "wave"])["wave"].tolist()
-
-
-def _select_waves(
-    frame: pd.DataFrame, wave: str | Iterable[str] | None, *, by: str
-) -> pd.DataFrame:
-    """Rows of the requested wave(s); None keeps every wave. Unknown waves raise."""
-    if wave is None:
-        return frame
-    wanted = [wave] if isinstance(wave, str) else list(wave)
-    labels = []
-    for w in wanted:
-        label = normalize_period(w)
-        if label is None:
-            raise AnalysisInputError(
-                f"{by}: {w!r} is not a wave (expected YYYY, YYYY-MM, YYYY-Qn, YYYY-Hn or a date)"
-            )
-        labels.append(label)
-    have = _wave_order(frame)
-    unknown = [w for w in labels if w not in have]
-    if unknown:
-        raise AnalysisInputError(
-            f"{by}: no ratings for wave {', '.join(map(repr, unknown))}; "
-            f"the package has waves: {', '.join(have) or 'none'}"
-        )
-    return frame[frame["wave"].isin(labels)]
 
 
 def _stakeholder_names(p) -> pd.DataFrame:
