@@ -7,6 +7,7 @@ incomplete packages and the small-cell rule.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from pathlib import Path
@@ -98,7 +99,11 @@ def test_quarter_ends_run_from_the_first_to_the_last_quarter_with_data():
         today=pd.Timestamp("2030-01-01").date(),
     )  # fmt: skip
     # 2025-11-03 lies in 2025-Q4, 2026-05-20 in 2026-Q2: three quarter ends
-    assert [d.date().isoformat() for d in D.quarter_ends(p)] == ["2025-12-31", "2026-03-31", "2026-06-30"]
+    assert [d.date().isoformat() for d in D.quarter_ends(p)] == [
+        "2025-12-31",
+        "2026-03-31",
+        "2026-06-30",
+    ]
     assert D.latest_day(p) == pd.Timestamp("2026-05-20")
 
 
@@ -144,7 +149,9 @@ def test_overview_cards_are_the_headline_figures(overview, sample):
     text = _text_only(overview.parts["cards"].value)
     # one number, one place: the card shows the headline figure, formatted
     assert f"{head.loc['health_index', 'now']:.1f}" in text
-    assert f"{int(head.loc['on_track', 'now'])}  of {int(head.loc['on_track', 'now_total'])}" in text
+    assert (
+        f"{int(head.loc['on_track', 'now'])}  of {int(head.loc['on_track', 'now_total'])}" in text
+    )
     assert f"{head.loc['follow_through', 'now']:.0f} %" in text
 
 
@@ -274,7 +281,9 @@ def test_collaboration_sector_filter_draws_that_sectors_means(collaboration, sam
         expected = expected[~expected["suppressed"]]
         drawn = [r for r in radar.data[0].r if r is not None]
         # the radar's points are the analysis' means (closed polygon: the first point twice)
-        assert sorted(round(v, 9) for v in drawn[:-1]) == sorted(round(v, 9) for v in expected["mean"])
+        assert sorted(round(v, 9) for v in drawn[:-1]) == sorted(
+            round(v, 9) for v in expected["mean"]
+        )
     finally:
         sector.value = W.ALL
 
@@ -287,7 +296,9 @@ def delivery(sample):
     return D.delivery_page(sample)
 
 
-def test_delivery_sector_filter_keeps_that_sectors_partners_and_resets_the_partner_list(delivery, sample):
+def test_delivery_sector_filter_keeps_that_sectors_partners_and_resets_the_partner_list(
+    delivery, sample
+):
     sector, partner = delivery.controls["sector"], delivery.controls["partner"]
     follow = delivery.figures["follow_through"]
     before = _data(follow)
@@ -452,7 +463,9 @@ def test_a_missing_path_is_a_message_not_a_traceback(tmp_path):
 @pytest.fixture(scope="module")
 def only_partners() -> Partnership:
     return Partnership.from_frames(
-        partners=pd.DataFrame({"partner_id": ["P1", "P2"], "name": ["Alpha", "Beta"], "sector": ["public", "private"]})
+        partners=pd.DataFrame(
+            {"partner_id": ["P1", "P2"], "name": ["Alpha", "Beta"], "sector": ["public", "private"]}
+        )
     )
 
 
@@ -478,7 +491,9 @@ def test_overview_of_a_package_without_dated_rows_says_so(only_partners):
     assert "The package has no dated rows yet." in dash.parts["cards"].value
 
 
-def test_partners_page_of_a_partners_only_package_shows_missing_parts_and_the_sector_mix(only_partners):
+def test_partners_page_of_a_partners_only_package_shows_missing_parts_and_the_sector_mix(
+    only_partners,
+):
     dash = D.partners_page(only_partners)
     assert dash.error is None
     text = dash.text()
@@ -491,7 +506,15 @@ def _ratings(raters: dict[str, int], wave: str = "2026-Q1") -> pd.DataFrame:
     rows = []
     for sid, n in raters.items():
         for r in range(n):
-            rows.append({"wave": wave, "rater_id": f"R{r}", "stakeholder_id": sid, "power": 4, "interest": 4})
+            rows.append(
+                {
+                    "wave": wave,
+                    "rater_id": f"R{r}",
+                    "stakeholder_id": sid,
+                    "power": 4,
+                    "interest": 4,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -515,7 +538,13 @@ def test_a_health_index_resting_on_two_respondents_reads_n_below_3():
 
     codes = frameworks.mutuality_factors()["factor_code"].tolist()
     rows = [
-        {"wave": "2026-Q1", "respondent_id": f"R{i}", "partner_id": "P1", "factor_code": c, "score": 4}
+        {
+            "wave": "2026-Q1",
+            "respondent_id": f"R{i}",
+            "partner_id": "P1",
+            "factor_code": c,
+            "score": 4,
+        }
         for i in range(2)
         for c in codes
     ]
@@ -544,7 +573,9 @@ def test_an_error_while_redrawing_becomes_a_message_on_the_page(collaboration, m
     wave.value = _other(wave)
     try:
         status = collaboration.parts["status"].value
-        assert "This view could not be drawn" in status and "the figure could not be drawn" in status
+        assert (
+            "This view could not be drawn" in status and "the figure could not be drawn" in status
+        )
         assert "second line" not in status and "Traceback" not in status
     finally:
         monkeypatch.undo()
@@ -568,7 +599,9 @@ def test_pages_warm_their_figures_only_in_a_preheated_kernel(monkeypatch):
 def test_replace_figure_updates_traces_of_the_same_kind_in_place():
     fw = W.figure_widget(go.Figure(go.Bar(x=["a", "b"], y=[1, 2])), height=300)
     trace = fw.data[0]
-    W.replace_figure(fw, go.Figure(go.Bar(x=["a", "b"], y=[3, 4]), layout={"title": {"text": "new"}}))
+    W.replace_figure(
+        fw, go.Figure(go.Bar(x=["a", "b"], y=[3, 4]), layout={"title": {"text": "new"}})
+    )
     assert fw.data[0] is trace  # the same trace, updated
     assert list(fw.data[0].y) == [3, 4] and fw.layout.title.text == "new"
     assert fw.layout.height == 300
@@ -579,6 +612,172 @@ def test_replace_figure_swaps_traces_of_another_kind():
     W.replace_figure(fw, go.Figure([go.Scatter(x=[1, 2], y=[2, 3]), go.Scatter(x=[1], y=[5])]))
     assert [t.type for t in fw.data] == ["scatter", "scatter"]
     assert list(fw.data[1].y) == [5]
+
+
+def _messages(fw) -> list[tuple[str, dict]]:
+    """The messages the widget sends to the browser from now on: (kind, content)."""
+    sent: list[tuple[str, dict]] = []
+    kinds = [
+        "_py2js_update",
+        "_py2js_restyle",
+        "_py2js_relayout",
+        "_py2js_addTraces",
+        "_py2js_deleteTraces",
+    ]
+    fw.observe(
+        lambda c: sent.append((c["name"], c["new"])) if c["new"] is not None else None, names=kinds
+    )
+    return sent
+
+
+def test_replace_figure_sends_only_what_differs_in_one_message():
+    def fig(y2, title):
+        return go.Figure(
+            [go.Bar(x=["a", "b"], y=[1, 2], name="one"), go.Bar(x=["a", "b"], y=y2, name="two")],
+            layout={"title": {"text": title}},
+        )
+
+    fw = W.figure_widget(fig([5, 6], "old"), height=300)
+    sent = _messages(fw)
+    assert W.replace_figure(fw, fig([7, 8], "new")) is True
+    assert [kind for kind, _ in sent] == ["_py2js_update"]
+    msg = sent[0][1]
+    assert msg["style_traces"] == [1] and list(msg["style_data"]) == ["y"]
+    assert list(msg["style_data"]["y"][0]) == [7, 8]
+    assert list(msg["layout_data"]) == ["title"] and msg["layout_data"]["title"]["text"] == "new"
+    sent.clear()
+    assert W.replace_figure(fw, fig([7, 8], "new")) is False  # nothing differs: nothing sent
+    assert sent == []
+
+
+def test_replace_figure_leaves_the_widget_equal_to_the_new_figure():
+    fw = W.figure_widget(
+        go.Figure(
+            go.Scatter(x=[1, 2], y=[1, 2], marker={"color": "red"}),
+            layout={"annotations": [{"text": "a"}]},
+        )
+    )
+    new = go.Figure(
+        go.Scatter(x=[1, 2, 3], y=[3, 2, 1], mode="lines"),
+        layout={"annotations": [{"text": "b"}, {"text": "c", "x": 2}], "height": 410},
+    )
+    W.replace_figure(fw, new)
+    # the objects read the new values: no stale annotation, no left-over marker colour
+    assert [a.text for a in fw.layout.annotations] == ["b", "c"] and fw.layout.annotations[1].x == 2
+    assert fw.data[0].marker.color is None and fw.data[0].mode == "lines"
+    assert list(fw.data[0].y) == [3, 2, 1] and fw.layout.height == 410
+    shown = fw.to_plotly_json()
+    expected = new.to_plotly_json()
+    assert [{k: v for k, v in t.items() if k != "uid"} for t in shown["data"]] == [
+        {k: (list(v) if k in ("x", "y") else v) for k, v in t.items()} for t in expected["data"]
+    ]
+    assert shown["layout"]["annotations"] == expected["layout"]["annotations"]
+
+
+def test_a_zoom_in_the_browser_does_not_change_the_figure_kept_for_a_choice():
+    a = go.Figure(go.Scatter(x=[1, 2], y=[1, 2]), layout={"xaxis": {"title": {"text": "a"}}})
+    b = go.Figure(go.Scatter(x=[1, 2], y=[2, 1]), layout={"xaxis": {"title": {"text": "b"}}})
+    fw = W.figure_widget(a)
+    W.replace_figure(fw, b)
+    zoom = {"relayout_data": {"xaxis.range": [0, 1]}, "source_view_id": "view"}
+    fw.set_state({"_js2py_relayout": zoom})  # what the browser sends after a zoom
+    assert list(fw.layout.xaxis.range) == [0, 1]
+    assert "range" not in W.figure_json(b)[1]["xaxis"]
+    W.replace_figure(fw, a)
+    W.replace_figure(fw, b)  # back to b: drawn as it was, not zoomed
+    assert fw.layout.xaxis.range is None and fw.layout.xaxis.title.text == "b"
+
+
+def test_dashboard_figures_take_the_browser_report_as_drawn_and_answer_nothing():
+    fw = W.figure_widget(go.Figure(go.Bar(x=["a"], y=[1])))
+    drawn, sent = [], []
+    W.on_drawn(fw, lambda: drawn.append(1))
+    fw._send = lambda msg, buffers=None: sent.append(msg)
+    report = {
+        "trace_deltas": [{"uid": fw.data[0].uid, "marker": {"color": "blue"}}],
+        "trace_edit_id": 1,
+    }
+    fw.set_state({"_js2py_traceDeltas": report})  # what the browser sends after a redraw
+    assert drawn == [1]
+    assert sent == []  # no echo of the report, no removal of default values
+
+
+def test_with_an_event_loop_a_page_sends_one_figure_at_a_time_and_drops_choices_left(
+    sample, monkeypatch
+):
+    reference = D.collaboration_page(sample)  # no event loop: every figure at once
+    wave = reference.controls["wave"]
+    waves = [v for _, v in wave.options]
+    wave.value = waves[1]
+
+    def shown(fw):  # traces and layout, without the ids each widget gives its traces
+        out = fw.to_plotly_json()
+        data = [{k: v for k, v in t.items() if k != "uid"} for t in out["data"]]
+        return json.dumps([data, out["layout"]], default=str, sort_keys=True)
+
+    expected = {k: shown(fw) for k, fw in reference.figures.items()}
+
+    def report_drawn(fw):
+        fw.set_state({"_js2py_traceDeltas": {"trace_deltas": [], "trace_edit_id": 0}})
+
+    monkeypatch.setattr(P, "NEXT_DELAY", 0.02)
+
+    async def scenario():
+        page = D.collaboration_page(sample)
+        radar, gaps = page.figures["radar"], page.figures["perception_gaps"]
+        sent = {"radar": _messages(radar), "gaps": _messages(gaps)}
+
+        def drawn_now():  # which figures were sent since the last call
+            out = {k for k, v in sent.items() if v}
+            for v in sent.values():
+                v.clear()
+            return out
+
+        async def later():  # past NEXT_DELAY
+            await asyncio.sleep(0.15)
+
+        wave = page.controls["wave"]
+        wave.value = waves[0]
+        assert drawn_now() == {"radar"}  # the figure below waits
+        assert f"wave {waves[0]}" in page.parts["title"].value  # the text does not wait
+        wave.value = waves[1]  # chosen while the radar of waves[0] is being drawn
+        await later()
+        assert drawn_now() == set()
+        report_drawn(gaps)  # not the figure being drawn: nothing happens
+        await later()
+        assert drawn_now() == set()
+        report_drawn(radar)
+        assert drawn_now() == set()  # not at once
+        await later()
+        assert drawn_now() == {"radar"}
+        report_drawn(radar)
+        await later()
+        assert drawn_now() == {"gaps"}  # drawn once, for waves[1] only
+        report_drawn(gaps)
+        await later()
+        assert drawn_now() == set()
+        assert {k: shown(fw) for k, fw in page.figures.items()} == expected
+        # a choice made just after the radar is drawn: its radar goes at once, the gaps of
+        # the choice left are never sent
+        wave.value = waves[2]
+        assert drawn_now() == {"radar"}
+        report_drawn(radar)
+        wave.value = waves[3]
+        assert drawn_now() == {"radar"}
+        report_drawn(radar)
+        await later()
+        assert len(sent["gaps"]) == 1 and waves[3] in gaps.layout.title.text
+        assert drawn_now() == {"gaps"}
+        report_drawn(gaps)
+        # a browser that never answers: the next figure goes after DRAWN_TIMEOUT
+        monkeypatch.setattr(P, "DRAWN_TIMEOUT", 0.05)
+        wave.value = waves[0]
+        assert drawn_now() == {"radar"}
+        await asyncio.sleep(0.5)
+        assert drawn_now() == {"gaps"}
+        assert page.parts["status"].value == ""
+
+    asyncio.run(scenario())
 
 
 def test_figure_widgets_get_dates_as_text_not_nanoseconds():
@@ -632,7 +831,9 @@ def test_problems_message_lists_file_row_column_and_how_many_more():
 
 
 def test_sparkline_draws_a_point_per_value_and_skips_gaps():
-    svg = L.sparkline([50.0, float("nan"), 60.0, 55.0], ["a", "b", "c", "d"], lo=50, hi=60, width=100, height=20)
+    svg = L.sparkline(
+        [50.0, float("nan"), 60.0, 55.0], ["a", "b", "c", "d"], lo=50, hi=60, width=100, height=20
+    )
     points = re.search(r'points="([^"]+)"', svg).group(1).split()
     assert len(points) == 3
     # x from 5 to 95 over 3 steps, y from 15 (lo) to 5 (hi): 55 sits at 10

@@ -4,10 +4,19 @@
 module holds what every page shares: where the data package is (:func:`data_path`), the
 days a page can be "as of" (:func:`quarter_ends`), the :class:`Dashboard` a page function
 returns, and the safety net that turns every failure into a message on the page.
+
+How a page answers a filter change (:meth:`Page.update`): the first figure the change
+redraws is sent to the browser at once; the others follow one at a time, in the order of
+the page, each a tenth of a second after the browser reports the one before drawn. The
+figure at the top is so redrawn first, and a choice made while the page is still
+redrawing replaces what was waiting (the browser never draws a figure for a choice
+already left). In a process without an event loop (tests, a script) every figure is
+updated at once.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 import io
@@ -84,6 +93,13 @@ PAGES: dict[str, tuple[str, str]] = {
 
 FIGURE_HEIGHT = 520
 EXPECTED = (MissingTableError, AnalysisInputError)
+#: Seconds a page waits for the browser to report a figure drawn before it sends the next
+#: one anyway (a page shown nowhere, a message lost).
+DRAWN_TIMEOUT = 3.0
+#: Seconds between the browser's report that a figure is drawn and the next figure of the
+#: same change: a choice made meanwhile (a person going through the options) is drawn
+#: first, and the figures of the choice left are not drawn at all.
+NEXT_DELAY = 0.1
 
 
 # --------------------------------------------------------------------------- data
@@ -199,7 +215,10 @@ class Dashboard:
 
     def text(self) -> str:
         """The HTML of the page's parts (title, cards, tables, messages; no style sheet)."""
-        return "\n".join(re.sub(r"<style>.*?</style>", "", str(w.value), flags=re.DOTALL) for w in self.parts.values())
+        return "\n".join(
+            re.sub(r"<style>.*?</style>", "", str(w.value), flags=re.DOTALL)
+            for w in self.parts.values()
+        )
 
 
 @contextlib.contextmanager
@@ -229,6 +248,10 @@ class Page:
         self.body: list = []
         self.error: str | None = None
         self.n_figures = 0
+        # figure updates waiting for the browser, by key, and the figure being drawn
+        self._pending: dict[str, object] = {}
+        self._drawing: str | None = None
+        self._timer = None
         self.parts["title"] = L.html(self._title_html("", ""))
         self.parts["status"] = L.html("")
         self.control_box = w.HBox([])
@@ -262,7 +285,9 @@ class Page:
     def section(self, title: str) -> None:
         self.body.append(L.html(L.section_title(title)))
 
-    def figure(self, key: str, build: Callable[[], object], *, what: str, height: int = FIGURE_HEIGHT):
+    def figure(
+        self, key: str, build: Callable[[], object], *, what: str, height: int = FIGURE_HEIGHT
+    ):
         """A FigureWidget built by ``build``; a "no data" card when its table is missing."""
         try:
             fig = build()
@@ -270,6 +295,7 @@ class Page:
             self.html(f"{key}_missing", L.missing_message(what, reason(exc)))
             return None
         widget = W.figure_widget(fig, height=height)
+        W.on_drawn(widget, lambda: self._drawn(key))
         box = self.w.Box([widget])
         box.add_class("pa-figure")
         box.add_class(f"pa-figure-{key}")
@@ -293,9 +319,20 @@ class Page:
         row.add_class("pa-row")
         self.body.append(row)
 
-    def update(self, key: str, build: Callable[[], object], *, empty: str = "Nothing to show for this choice.") -> None:
+    def update(
+        self,
+        key: str,
+        build: Callable[[], object],
+        *,
+        empty: str = "Nothing to show for this choice.",
+    ) -> None:
         """Show ``build()`` in figure ``key`` in place (an empty figure saying ``empty`` when
-        the choice leaves the analysis without rows)."""
+        the choice leaves the analysis without rows).
+
+        With an event loop running (a kernel), the figure is sent at once when the browser
+        is drawing nothing of this page, else when it has drawn the figures before (see the
+        module's note); without one, at once.
+        """
         widget = self.figures.get(key)
         if widget is None:
             return
@@ -303,7 +340,53 @@ class Page:
             fig = build()
         except EXPECTED:
             fig = W.empty_figure(empty)
-        W.replace_figure(widget, fig)
+        if _running_loop() is None:
+            W.replace_figure(widget, fig)
+            return
+        self._pending[key] = fig
+        if self._drawing is None:
+            self._send_next()
+
+    def _send_next(self) -> None:
+        """Send the first waiting figure (in page order) that differs from what is shown."""
+        self._drawing = None
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        for key in [k for k in self.figures if k in self._pending]:
+            fig = self._pending.pop(key)
+            if W.replace_figure(self.figures[key], fig):
+                self._drawing = key
+                loop = _running_loop()
+                if loop is not None:
+                    self._timer = loop.call_later(DRAWN_TIMEOUT, self._drawn, key)
+                return
+
+    def _drawn(self, key: str) -> None:
+        """The browser has drawn figure ``key`` (or stopped answering): the next one goes
+        :data:`NEXT_DELAY` seconds later, unless a new choice sends its own first."""
+        if key != self._drawing:
+            return
+        self._drawing = None
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        loop = _running_loop()
+        if self._pending and loop is not None:
+            self._timer = loop.call_later(NEXT_DELAY, self._send_later)
+
+    def _send_later(self) -> None:
+        self._timer = None
+        if self._drawing is not None:
+            return
+        with quiet():
+            try:
+                self._send_next()
+            except Exception as exc:  # noqa: BLE001 - a page shows a message, never a traceback
+                self._pending.clear()
+                self.parts["status"].value = L.message(
+                    "This view could not be drawn", plain_error(exc)
+                )
 
     def fail(self, html: str, error: str) -> None:
         self.body = [L.html(html)]
@@ -322,6 +405,7 @@ class Page:
                 try:
                     callback()
                 except Exception as exc:  # noqa: BLE001 - a page shows a message, never a traceback
+                    self._pending.clear()
                     self.parts["status"].value = L.message(
                         "This view could not be drawn", plain_error(exc)
                     )
@@ -343,6 +427,14 @@ class Page:
         return Dashboard(self.name, root, self.controls, self.figures, self.parts, self.error)
 
 
+def _running_loop():
+    """The event loop running this call (a kernel handling a message), or None."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
 def reason(exc: BaseException) -> str:
     return str(exc.args[0]) if getattr(exc, "args", None) else str(exc)
 
@@ -360,11 +452,17 @@ def _prebuilding() -> bool:
 
 
 def warm(*builds: Callable[[], object]) -> None:
+    """Run ``builds`` in a preheated kernel (nothing elsewhere); a figure a build returns is
+    also turned into the JSON its widget is sent (:func:`widgets.figure_json`)."""
     if not _prebuilding():
         return
+    import plotly.graph_objects as go
+
     for build in builds:
         with contextlib.suppress(*EXPECTED):
-            build()
+            out = build()
+            if isinstance(out, go.Figure):
+                W.figure_json(out)
 
 
 def build_page(name: str, builder: Callable[[Page], None], path) -> Dashboard:

@@ -85,6 +85,9 @@ __all__ = [
     "stakeholders_page",
 ]
 
+#: Quarter ends before the latest that the delivery page computes in a preheated kernel.
+WARM_QUARTERS = 4
+
 # --------------------------------------------------------------------------- overview
 
 
@@ -120,14 +123,19 @@ def _overview(page: Page) -> None:
     draw()
     page.on_change([as_of], draw)
     if len(days) > 1:  # the quarter before, in a preheated kernel
-        warm(functools.partial(headline_figures, p, as_of=days[-2]), functools.partial(_alerts_html, p, days[-2]))
+        warm(
+            functools.partial(headline_figures, p, as_of=days[-2]),
+            functools.partial(_alerts_html, p, days[-2]),
+        )
 
 
 def _alerts_html(p, day) -> str:
     try:
         from partner_analytics.pages.highlights import alerts
     except ImportError:  # pragma: no cover - the reports module ships with the package
-        return L.message("Alerts are not available", "The highlights module is missing.", kind="missing")
+        return L.message(
+            "Alerts are not available", "The highlights module is missing.", kind="missing"
+        )
     return L.alerts_list(alerts(p, as_of=day), empty="Nothing calls for attention as of this day.")
 
 
@@ -171,7 +179,14 @@ def _overview_cards(p, head: pd.DataFrame, snap, day) -> list[str]:
     r = row("health_index")
     hi = snap.get("health_index")
     if r is None or pd.isna(r["now"]) and not bool(r["suppressed_now"]):
-        out.append(L.card("Collaboration health index", "–", detail=_note(r, "no assessments"), key="health_index"))
+        out.append(
+            L.card(
+                "Collaboration health index",
+                "–",
+                detail=_note(r, "no assessments"),
+                key="health_index",
+            )
+        )
     else:
         change, tone = _change_line(r, what="wave")
         band = None
@@ -179,11 +194,16 @@ def _overview_cards(p, head: pd.DataFrame, snap, day) -> list[str]:
         if hi is not None and len(hi):
             hi = hi.sort_values("wave_end")
             band = hi["band"].iloc[-1]
-            vals = [None if is_true(s) else v for v, s in zip(hi["index"], hi["suppressed"], strict=True)]
+            vals = [
+                None if is_true(s) else v
+                for v, s in zip(hi["index"], hi["suppressed"], strict=True)
+            ]
             shown = [v for v in vals if v is not None and not pd.isna(v)]
             lo = max(0.0, min(shown) - 5) if shown else 0.0
             top = min(100.0, max(shown) + 5) if shown else 100.0
-            spark = L.sparkline(vals, hi["wave"].tolist(), lo=lo, hi=top, color=BAND_COLORS.get(band, "#17324d"))
+            spark = L.sparkline(
+                vals, hi["wave"].tolist(), lo=lo, hi=top, color=BAND_COLORS.get(band, "#17324d")
+            )
             n_resp = hi["n_respondents"].iloc[-1]
             detail = f"Survey {r['period_now']}: {int(n_resp)} respondents · {label(band)}"
         else:
@@ -199,7 +219,9 @@ def _overview_cards(p, head: pd.DataFrame, snap, day) -> list[str]:
     # indicators on track, per pillar
     r = row("on_track")
     if r is None or pd.isna(r["now"]):
-        out.append(L.card("Indicators on track", "–", detail=_note(r, "no indicators"), key="on_track"))
+        out.append(
+            L.card("Indicators on track", "–", detail=_note(r, "no indicators"), key="on_track")
+        )
     else:
         change, tone = _change_line(r, digits=0)
         det = row("deteriorating")
@@ -218,7 +240,14 @@ def _overview_cards(p, head: pd.DataFrame, snap, day) -> list[str]:
     r = row("follow_through")
     od = row("overdue")
     if r is None or pd.isna(r["now"]):
-        out.append(L.card("Commitments kept on time", "–", detail=_note(r, "no commitments due"), key="follow_through"))
+        out.append(
+            L.card(
+                "Commitments kept on time",
+                "–",
+                detail=_note(r, "no commitments due"),
+                key="follow_through",
+            )
+        )
     else:
         change, tone = _change_line(r, unit=" pts")
         n_over = 0 if od is None or pd.isna(od["now"]) else int(od["now"])
@@ -235,12 +264,20 @@ def _overview_cards(p, head: pd.DataFrame, snap, day) -> list[str]:
     r = row("delivered")
     f = row("fulfilment")
     if r is None or pd.isna(r["now"]) or pd.isna(r["now_total"]):
-        out.append(L.card("Contributions delivered", "–", detail=_note(r, "no contributions"), key="delivered"))
+        out.append(
+            L.card(
+                "Contributions delivered", "–", detail=_note(r, "no contributions"), key="delivered"
+            )
+        )
     else:
         cur = r["currency"] if isinstance(r["currency"], str) and r["currency"] != "nan" else ""
         share = f["now"] / 100.0 if f is not None and not pd.isna(f["now"]) else None
         change, tone = _change_line(f, unit=" pts") if f is not None else ("", "same")
-        bar = L.bar([(share, "#1f5fa8", "delivered"), (1 - share, "#d9dee4", "not yet delivered")]) if share is not None else ""
+        bar = (
+            L.bar([(share, "#1f5fa8", "delivered"), (1 - share, "#d9dee4", "not yet delivered")])
+            if share is not None
+            else ""
+        )
         out.append(
             L.card(
                 "Contributions delivered", fmt_money(r["now"], cur),
@@ -254,7 +291,9 @@ def _overview_cards(p, head: pd.DataFrame, snap, day) -> list[str]:
     # readiness
     r = row("readiness")
     if r is None or pd.isna(r["now"]):
-        out.append(L.card("Readiness", "–", detail=_note(r, "no readiness review"), key="readiness"))
+        out.append(
+            L.card("Readiness", "–", detail=_note(r, "no readiness review"), key="readiness")
+        )
     else:
         change, tone = _change_line(r, unit=" pts")
         rd = snap.get("readiness")
@@ -275,8 +314,19 @@ def _overview_cards(p, head: pd.DataFrame, snap, day) -> list[str]:
     else:
         extra = _sector_mix(div)
         sectors = row("sectors")
-        n_sec = "" if sectors is None or pd.isna(sectors["now"]) else f"{int(sectors['now'])} sectors"
-        out.append(L.card("Active partners", f"{int(r['now'])}", unit=n_sec, accent="#17324d", extra=extra, key="partners"))
+        n_sec = (
+            "" if sectors is None or pd.isna(sectors["now"]) else f"{int(sectors['now'])} sectors"
+        )
+        out.append(
+            L.card(
+                "Active partners",
+                f"{int(r['now'])}",
+                unit=n_sec,
+                accent="#17324d",
+                extra=extra,
+                key="partners",
+            )
+        )
     return out
 
 
@@ -289,8 +339,12 @@ def _sector_mix(div: pd.DataFrame | None) -> str:
     total = float(div["n_partners"].sum())
     shown = div[div["n_partners"] > 0]
     colors = [SECTOR_COLORS.get(s, "#7a7a7a") for s in shown["sector"]]
-    texts = [f"{label(s)} {int(n)}" for s, n in zip(shown["sector"], shown["n_partners"], strict=True)]
-    bar = L.bar([(n / total, c, t) for n, c, t in zip(shown["n_partners"], colors, texts, strict=True)])
+    texts = [
+        f"{label(s)} {int(n)}" for s, n in zip(shown["sector"], shown["n_partners"], strict=True)
+    ]
+    bar = L.bar(
+        [(n / total, c, t) for n, c, t in zip(shown["n_partners"], colors, texts, strict=True)]
+    )
     return bar + L.legend(zip(colors, texts, strict=True))
 
 
@@ -369,11 +423,18 @@ def _stakeholders(page: Page) -> None:
 
     def transitions_fig():
         if tr is None or not len(tr):
-            raise MissingTableError(tr_why or "movement between quadrants needs two waves of ratings")
+            raise MissingTableError(
+                tr_why or "movement between quadrants needs two waves of ratings"
+            )
         return FS.plot_quadrant_transitions(tr)
 
     page.section("Where stakeholders stand")
-    page.figure("power_interest", lambda: grid_fig(wave.value, group.value), what="stakeholder ratings", height=640)
+    page.figure(
+        "power_interest",
+        lambda: grid_fig(wave.value, group.value),
+        what="stakeholder ratings",
+        height=640,
+    )
     page.row(
         lambda: page.figure("salience", lambda: salience_fig(wave.value, group.value),
                             what="salience (legitimacy and urgency)"),
@@ -382,15 +443,20 @@ def _stakeholders(page: Page) -> None:
     page.section("Stakeholders to discuss")
     table_w = page.html("table")
 
-    def draw_text():
-        w, g = wave.value, group.value
+    @functools.lru_cache(maxsize=64)
+    def text_of(w, g):
+        """(cards, table) HTML of a wave and group."""
         f = rows(pi, w, g)
         shown = f[~f["suppressed"].astype(bool)]
         m = rows(mv, w, g, "to_wave") if mv is not None else pd.DataFrame()
-        moved = m[m["moved"].astype("boolean").fillna(False) & ~m["suppressed"].astype(bool)] if len(m) else m
+        moved = (
+            m[m["moved"].astype("boolean").fillna(False) & ~m["suppressed"].astype(bool)]
+            if len(m)
+            else m
+        )
         resistant = shown[shown["stance"] == "resistant"]
         hidden = int(f["suppressed"].astype(bool).sum())
-        cards_w.value = L.cards(
+        cards = L.cards(
             [
                 L.card("Stakeholders rated", str(len(shown)), unit=f"in {w}",
                        detail=f"{hidden} with fewer than 3 raters (n < 3)" if hidden else "each by 3 raters or more",
@@ -404,8 +470,16 @@ def _stakeholders(page: Page) -> None:
             ]
         )  # fmt: skip
         moved_ids = set(moved["stakeholder_id"]) if len(moved) else set()
-        watch = f[f["contested"].astype(bool) | (f["stance"] == "resistant") | f["stakeholder_id"].isin(moved_ids)]
-        before = dict(zip(moved["stakeholder_id"], moved["quadrant_before"], strict=True)) if len(moved) else {}
+        watch = f[
+            f["contested"].astype(bool)
+            | (f["stance"] == "resistant")
+            | f["stakeholder_id"].isin(moved_ids)
+        ]
+        before = (
+            dict(zip(moved["stakeholder_id"], moved["quadrant_before"], strict=True))
+            if len(moved)
+            else {}
+        )
         sup = [is_true(x) for x in watch["suppressed"]]
         tab = pd.DataFrame(
             {
@@ -420,10 +494,15 @@ def _stakeholders(page: Page) -> None:
                 "Raters": [str(int(n)) for n in watch["n_raters"]],
             }
         )  # fmt: skip
-        table_w.value = L.table(
+        table = L.table(
             tab, caption=f"Contested, resistant or moved stakeholders, {w}", numeric=("Power", "Interest", "Raters"),
             empty="No stakeholder is contested, resistant or moved in this wave.",
         )  # fmt: skip
+        return cards, table
+
+    def draw_text():
+        w, g = wave.value, group.value
+        cards_w.value, table_w.value = text_of(w, g)
         page.set_as_of(pi.loc[pi["wave"] == w, "wave_end"].max(), f"stakeholder ratings, wave {w}")
 
     def draw():
@@ -434,7 +513,9 @@ def _stakeholders(page: Page) -> None:
     draw_text()
     page.on_change([wave, group], draw)
     # in a preheated kernel the other waves are drawn now, so that a change is instant
-    warm(*[functools.partial(b, w, W.ALL) for w in waves for b in (grid_fig, salience_fig)])
+    warm(
+        *[functools.partial(b, w, W.ALL) for w in waves for b in (grid_fig, salience_fig, text_of)]
+    )
 
 
 def stakeholders_page(path=None) -> Dashboard:
@@ -453,7 +534,18 @@ def _sector_scores(gaps: pd.DataFrame, sector: str) -> pd.DataFrame:
     waves = g[["wave", "wave_end"]].drop_duplicates().sort_values("wave_end")
     prev = dict(zip(waves["wave"], [None, *waves["wave"].tolist()[:-1]], strict=True))
     g["previous_wave"] = g["wave"].map(prev)
-    return g[["wave", "wave_end", "factor_code", "factor", "mean", "n_respondents", "suppressed", "previous_wave"]]
+    return g[
+        [
+            "wave",
+            "wave_end",
+            "factor_code",
+            "factor",
+            "mean",
+            "n_respondents",
+            "suppressed",
+            "previous_wave",
+        ]
+    ]
 
 
 def _collaboration(page: Page) -> None:
@@ -485,7 +577,9 @@ def _collaboration(page: Page) -> None:
         scores = _sector_scores(gaps, sec)
         if not (scores["wave"] == w).any():
             return W.empty_figure(f"No {label(sec).lower()} partner answered in {w}.")
-        return FH.plot_factor_radar(scores, wave=w, title=f"How {label(sec).lower()} partners rate each factor, {w}")
+        return FH.plot_factor_radar(
+            scores, wave=w, title=f"How {label(sec).lower()} partners rate each factor, {w}"
+        )
 
     @functools.lru_cache(maxsize=64)
     def gaps_fig(w):
@@ -493,8 +587,12 @@ def _collaboration(page: Page) -> None:
             raise MissingTableError(gaps_why)
         return FH.plot_perception_gaps(gaps, wave=w)
 
-    page.figure("health_index", lambda: FH.plot_health_index(hi), what="the health index", height=440)
-    page.figure("radar", lambda: radar_fig(wave.value, sector.value), what="factor scores", height=680)
+    page.figure(
+        "health_index", lambda: FH.plot_health_index(hi), what="the health index", height=440
+    )
+    page.figure(
+        "radar", lambda: radar_fig(wave.value, sector.value), what="factor scores", height=680
+    )
     page.section("Do the sectors see the collaboration the same way?")
     n_factors = int(fs["factor_code"].nunique())
     page.figure("perception_gaps", lambda: gaps_fig(wave.value), what="perception gaps",
@@ -511,7 +609,11 @@ def _collaboration(page: Page) -> None:
         cards = []
         if len(row):
             r = row.iloc[0]
-            change = "" if pd.isna(r["change"]) else f"{fmt_change(r['change'], 1)} since {r['previous_wave']}"
+            change = (
+                ""
+                if pd.isna(r["change"])
+                else f"{fmt_change(r['change'], 1)} since {r['previous_wave']}"
+            )
             tone = change_tone(r["change"], "higher")
             cards.append(
                 L.card("Collaboration health index", fmt_number(r["index"], 1, suppressed=is_true(r["suppressed"])),
@@ -640,7 +742,9 @@ def _delivery(page: Page) -> None:
 
     @functools.lru_cache(maxsize=128)
     def overdue_fig(day, sel):
-        return FD.plot_overdue_commitments(need("overdue_commitments", day, sel), as_of=pd.Timestamp(day))
+        return FD.plot_overdue_commitments(
+            need("overdue_commitments", day, sel), as_of=pd.Timestamp(day)
+        )
 
     @functools.lru_cache(maxsize=128)
     def over_time_fig(day, sel):
@@ -670,8 +774,12 @@ def _delivery(page: Page) -> None:
     upcoming_w = page.html("upcoming")
     page.section("Contributions")
     page.row(
-        lambda: page.figure("contributions_over_time", lambda: over_time_fig(*current()), what="contributions"),
-        lambda: page.figure("contribution_flows", lambda: flows_fig(*current()), what="contributions"),
+        lambda: page.figure(
+            "contributions_over_time", lambda: over_time_fig(*current()), what="contributions"
+        ),
+        lambda: page.figure(
+            "contribution_flows", lambda: flows_fig(*current()), what="contributions"
+        ),
     )
 
     def draw_text():
@@ -702,7 +810,15 @@ def _delivery(page: Page) -> None:
                                 key="follow_through"))  # fmt: skip
         up, _ = frame("upcoming_commitments", day, sel)
         if up is not None:
-            cards.append(L.card("Due in the next 30 days", str(len(up)), detail=who, accent="#f1c232", key="upcoming"))
+            cards.append(
+                L.card(
+                    "Due in the next 30 days",
+                    str(len(up)),
+                    detail=who,
+                    accent="#f1c232",
+                    key="upcoming",
+                )
+            )
             listing = pd.DataFrame({"Partner": up["partner"].tolist(), "Commitment": up["description"].tolist(),
                                     "Due": [day_text(d) for d in up["due_date"]]})  # fmt: skip
             upcoming_w.value = L.table(listing, caption="Commitments falling due in the next 30 days",
@@ -714,7 +830,13 @@ def _delivery(page: Page) -> None:
             t = tot.iloc[0]
             cur = t["currency"] if isinstance(t["currency"], str) else ""
             share = None if pd.isna(t["fulfilment"]) else float(t["fulfilment"])
-            bar = L.bar([(share, "#1f5fa8", "delivered"), (1 - share, "#d9dee4", "not yet delivered")]) if share is not None else ""
+            bar = (
+                L.bar(
+                    [(share, "#1f5fa8", "delivered"), (1 - share, "#d9dee4", "not yet delivered")]
+                )
+                if share is not None
+                else ""
+            )
             cards.append(L.card("Contributions delivered", fmt_money(t["delivered"], cur),
                                 detail=(f"{who}: {fmt_percent(share, ratio=True)} of {fmt_money(t['pledged'], cur)} pledged"
                                         if share is not None else f"{who}: of {fmt_money(t['pledged'], cur)} pledged"),
@@ -738,7 +860,9 @@ def _delivery(page: Page) -> None:
         # the partner list follows the sector; resetting it must not draw twice
         state["updating"] = True
         try:
-            shown = partners if sector.value == W.ALL else partners[partners["sector"] == sector.value]
+            shown = (
+                partners if sector.value == W.ALL else partners[partners["sector"] == sector.value]
+            )
             ordered = shown.sort_values("name", key=lambda x: x.str.casefold())
             partner.options = [("All partners", W.ALL)] + list(
                 zip(ordered["name"].astype(str), ordered["partner_id"].astype(str), strict=True)
@@ -751,7 +875,29 @@ def _delivery(page: Page) -> None:
     draw_text()
     page.on_change([as_of, partner], draw)
     page.on_change([sector], sector_changed)
-    warm(*[functools.partial(b, as_of.value, selection(sec, W.ALL)) for sec in sectors for b in builds.values()])
+    # in a preheated kernel: each sector as of the latest day and the quarter before, and
+    # the quarter ends of the year before for all partners (the analyses of that day, its
+    # figures and its cards); another day and selection is computed when first chosen
+    text_frames = ("follow_through", "upcoming_commitments", "contribution_total")
+    earlier = [d.date().isoformat() for d in reversed(days[:-1])][:WARM_QUARTERS]
+    sels = [selection(sec, W.ALL) for sec in sectors]
+    warm(
+        *[functools.partial(b, as_of.value, sel) for sel in sels for b in builds.values()],
+        *[functools.partial(b, day, None) for day in earlier for b in builds.values()],
+        *[functools.partial(frame, name, day, None) for day in earlier for name in text_frames],
+        *[
+            functools.partial(b, day, sel)
+            for day in earlier[:1]
+            for sel in sels
+            for b in builds.values()
+        ],
+        *[
+            functools.partial(frame, name, day, sel)
+            for day in earlier[:1]
+            for sel in sels
+            for name in text_frames
+        ],
+    )
 
 
 def delivery_page(path=None) -> Dashboard:
@@ -776,7 +922,11 @@ def _indicators(page: Page) -> None:
     trend = I.indicator_trend(p)
     summary, summary_why = safe_frame(lambda: I.pillar_summary(p))
     inds = p.indicators[["indicator_id", "name", "pillar"]].copy()
-    pillars = [x for x in ("social", "environmental", "economic", "governance") if (inds["pillar"] == x).any()]
+    pillars = [
+        x
+        for x in ("social", "environmental", "economic", "governance")
+        if (inds["pillar"] == x).any()
+    ]
     pillar = W.pillar_picker(pillars)
     # the indicators with observations, in the order of the package
     with_obs = inds[inds["indicator_id"].isin(set(trend["indicator_id"]))]
@@ -799,8 +949,14 @@ def _indicators(page: Page) -> None:
         ids = ids_of(pil)
         prog = progress[progress["indicator_id"].isin(ids)]
         tr = trend[trend["indicator_id"].isin(ids)]
-        what = "Where each indicator stands" + (f": {label(pil).lower()} pillar" if pil != W.ALL else "")
-        return empty_or(prog, "No indicator in this pillar.", lambda x: FI.plot_indicator_status_table(x, tr, title=what))
+        what = "Where each indicator stands" + (
+            f": {label(pil).lower()} pillar" if pil != W.ALL else ""
+        )
+        return empty_or(
+            prog,
+            "No indicator in this pillar.",
+            lambda x: FI.plot_indicator_status_table(x, tr, title=what),
+        )
 
     @functools.lru_cache(maxsize=128)
     def trend_fig(i):
@@ -815,11 +971,17 @@ def _indicators(page: Page) -> None:
     n_rows = max(len(progress), 1)
     page.row(
         lambda: page.figure("trend", lambda: trend_fig(indicator.value), what="observations"),
-        lambda: page.figure("pillar_summary", summary_fig, what="indicator statuses", height=FIGURE_HEIGHT),
+        lambda: page.figure(
+            "pillar_summary", summary_fig, what="indicator statuses", height=FIGURE_HEIGHT
+        ),
     )
     page.section("Where each indicator stands")
-    page.figure("status_table", lambda: status_fig(pillar.value), what="indicator statuses",
-                height=min(1400, 140 + 34 * n_rows))
+    page.figure(
+        "status_table",
+        lambda: status_fig(pillar.value),
+        what="indicator statuses",
+        height=min(1400, 140 + 34 * n_rows),
+    )
 
     def draw_cards():
         ids = chosen_ids()
@@ -855,8 +1017,14 @@ def _indicators(page: Page) -> None:
         if len(shown):
             state["updating"] = True
             try:
-                keep = indicator.value if indicator.value in set(shown["indicator_id"]) else shown["indicator_id"].iloc[0]
-                indicator.options = list(zip(shown["name"].astype(str), shown["indicator_id"].astype(str), strict=True))
+                keep = (
+                    indicator.value
+                    if indicator.value in set(shown["indicator_id"])
+                    else shown["indicator_id"].iloc[0]
+                )
+                indicator.options = list(
+                    zip(shown["name"].astype(str), shown["indicator_id"].astype(str), strict=True)
+                )
                 indicator.value = keep
             finally:
                 state["updating"] = False
@@ -919,7 +1087,9 @@ def _partners(page: Page) -> None:
         if levels is None:
             raise MissingTableError(levels_why)
         rows = levels if sec == W.ALL else levels[levels["sector"] == sec]
-        return empty_or(rows, "No partner of this sector lists competencies.", FC.plot_competency_heatmap)
+        return empty_or(
+            rows, "No partner of this sector lists competencies.", FC.plot_competency_heatmap
+        )
 
     @functools.lru_cache(maxsize=16)
     def network_fig(w):
@@ -941,8 +1111,12 @@ def _partners(page: Page) -> None:
                 height=max(420, 160 + 60 * n_objectives))  # fmt: skip
     page.section("Candidates and sector mix")
     page.row(
-        lambda: page.figure("candidates", lambda: need(fit, fit_why, _candidates_fig(FC)), what="candidate partners"),
-        lambda: page.figure("diversity", lambda: need(div, div_why, FC.plot_sector_diversity), what="partners"),
+        lambda: page.figure(
+            "candidates", lambda: need(fit, fit_why, _candidates_fig(FC)), what="candidate partners"
+        ),
+        lambda: page.figure(
+            "diversity", lambda: need(div, div_why, FC.plot_sector_diversity), what="partners"
+        ),
     )
     page.section("The relationship network")
     page.figure("network", lambda: network_fig(wave.value if wave is not None else None), what="relationships",
@@ -990,7 +1164,10 @@ def _partners(page: Page) -> None:
     page.on_change([sector], draw_sector)
     if wave is not None:
         page.on_change([wave], draw_wave)
-    warm(*[functools.partial(heatmap_fig, sec) for sec in sectors])
+    warm(
+        *[functools.partial(heatmap_fig, sec) for sec in sectors],
+        *[functools.partial(network_fig, w) for w in reversed(waves[:-1])],
+    )
 
 
 def _candidates_fig(FC):
@@ -1015,4 +1192,3 @@ def notebook_source(name: str) -> str:
     if name not in PAGES:
         raise KeyError(f"unknown dashboard {name!r}; the dashboards are: {', '.join(PAGES)}")
     return f"from partner_analytics.pages.dashboards import {name}_page\n\n{name}_page()"
-
