@@ -37,10 +37,27 @@ def package() -> Partnership:
     )
 
 
+def _nodes(fig):
+    """The node traces (one per sector), without the traces of the ties."""
+    return [t for t in fig.data if not (t.name or "").startswith("edges:")]
+
+
+def _ties(fig) -> dict[str, tuple[float, str]]:
+    """Each tie drawn: "<from>-><to>" -> (width of its line, hover text of its head)."""
+    heads = next((t for t in fig.data if t.name == "edges:arrows"), None)
+    if heads is None:
+        return {}
+    out = {}
+    for key, text, size in zip(heads.customdata, heads.hovertext, heads.marker.size, strict=True):
+        if key:
+            out[key] = ((size - 6) / 2, text)
+    return out
+
+
 def test_network_map_has_one_trace_per_sector_in_sector_colours(package):
     fig = plot_network(network_metrics(package), network_edges(package))
     assert "2026" in fig.layout.title.text
-    traces = {t.name: t for t in fig.data}
+    traces = {t.name: t for t in _nodes(fig)}
     assert set(traces) == {"Public", "Private", "Civil society"}
     assert traces["Private"].marker.color == SECTOR_COLORS["private"]
     assert list(traces["Private"].text) == ["Bank", "Builder"]  # names, not ids
@@ -48,23 +65,26 @@ def test_network_map_has_one_trace_per_sector_in_sector_colours(package):
 
 def test_network_map_sizes_nodes_by_in_degree(package):
     fig = plot_network(network_metrics(package), network_edges(package))
-    council = next(t for t in fig.data if t.name == "Public")
-    union = next(t for t in fig.data if t.name == "Civil society")
+    council = next(t for t in _nodes(fig) if t.name == "Public")
+    union = next(t for t in _nodes(fig) if t.name == "Civil society")
     # Council in-degree 3, Tenants' Union 0
     assert council.marker.size[0] > union.marker.size[0]
 
 
 def test_network_map_draws_one_arrow_per_edge_wider_for_closer_levels(package):
     fig = plot_network(network_metrics(package), network_edges(package))
-    edges = {a.name: a for a in fig.layout.annotations if (a.name or "").startswith("edge:")}
+    ties = _ties(fig)
     # the networking rating A -> B is no edge
-    assert set(edges) == {"edge:B->A", "edge:C->A", "edge:D->A"}
-    assert (
-        edges["edge:D->A"].arrowwidth
-        > edges["edge:C->A"].arrowwidth
-        > edges["edge:B->A"].arrowwidth
-    )
-    assert edges["edge:D->A"].hovertext == "Tenants' Union → Council: collaboration"
+    assert set(ties) == {"B->A", "C->A", "D->A"}
+    assert ties["D->A"][0] > ties["C->A"][0] > ties["B->A"][0]
+    assert ties["D->A"][1] == "Tenants' Union → Council: collaboration"
+    # one line trace per level, each as wide as the heads of its ties say
+    lines = {t.name: t for t in fig.data if t.name.startswith("edges:") and t.mode == "lines"}
+    assert sorted(lines) == sorted({f"edges:{round(w / 0.4)}" for w, _ in ties.values()})
+    for name, t in lines.items():
+        assert t.line.width == pytest.approx(0.4 * int(name.split(":")[1]))
+    # no tie is an annotation any more (the browser redraws annotations one by one)
+    assert [a.name for a in fig.layout.annotations] == ["notes"]
 
 
 def test_network_map_hover_shows_n_below_three_for_suppressed_partners(package):
@@ -78,9 +98,8 @@ def test_network_map_hover_shows_n_below_three_for_suppressed_partners(package):
 
 def test_network_map_of_an_earlier_wave(package):
     fig = plot_network(network_metrics(package), network_edges(package), wave="2025")
-    edges = [a.name for a in fig.layout.annotations if (a.name or "").startswith("edge:")]
-    assert edges == ["edge:B->A"]
-    assert sum(len(t.x) for t in fig.data) == 2
+    assert list(_ties(fig)) == ["B->A"]
+    assert sum(len(t.x) for t in _nodes(fig)) == 2
 
 
 def test_network_trend_lines_are_density_trust_and_value(package):
@@ -99,9 +118,27 @@ def test_network_map_can_keep_only_the_closest_ties(package):
     # min_level 4: only D -> A (collaboration, 5) is drawn; node sizes still use in-degree 3
     full = plot_network(network_metrics(package), network_edges(package))
     close = plot_network(network_metrics(package), network_edges(package), min_level=4)
-    edges = [a.name for a in close.layout.annotations if (a.name or "").startswith("edge:")]
-    assert edges == ["edge:D->A"]
-    size = {t.name: list(t.marker.size) for t in close.data}
-    assert size == {t.name: list(t.marker.size) for t in full.data}
+    assert list(_ties(close)) == ["D->A"]
+    size = {t.name: list(t.marker.size) for t in _nodes(close)}
+    assert size == {t.name: list(t.marker.size) for t in _nodes(full)}
     notes = next(a.text for a in close.layout.annotations if a.name == "notes")
     assert "coalition or closer" in notes
+
+
+def test_network_ties_start_and_end_at_the_rims_of_the_node_circles(package):
+    import math
+
+    from partner_analytics.figures import network as N
+
+    fig = plot_network(network_metrics(package), network_edges(package))
+    heads = next(t for t in fig.data if t.name == "edges:arrows")
+    centre = {pid: (x, y) for t in _nodes(fig) for pid, x, y in zip(t.customdata, t.x, t.y)}
+    radius = {pid: s / 2 for t in _nodes(fig) for pid, s in zip(t.customdata, t.marker.size)}
+    per_unit = N._PLOT_PX / (N._Y_RANGE[1] - N._Y_RANGE[0])
+    i = list(heads.customdata).index("D->A")  # the head; the start is the point before it
+    (sx, sy), (ex, ey) = (heads.x[i - 1], heads.y[i - 1]), (heads.x[i], heads.y[i])
+    assert math.dist((sx, sy), centre["D"]) * per_unit == pytest.approx(radius["D"])
+    assert math.dist((ex, ey), centre["A"]) * per_unit == pytest.approx(radius["A"] + 2)
+    # both on the straight line between the two centres
+    (dx, dy), (ax, ay) = centre["D"], centre["A"]
+    assert (ax - dx) * (ey - sy) == pytest.approx((ay - dy) * (ex - sx))

@@ -32,6 +32,14 @@ LEVEL_WORDS = {
 }
 
 
+_HEIGHT = 700
+_MARGIN = {"l": 30, "r": 30, "t": 70, "b": 80}
+_Y_RANGE = (-1.3, 1.3)
+_PLOT_PX = _HEIGHT - _MARGIN["t"] - _MARGIN["b"]  # the plot area's height in pixels
+_EDGE_COLOR = "rgba(90, 90, 90, 0.28)"
+_HEAD_COLOR = "rgba(90, 90, 90, 0.5)"
+
+
 def _node_size(in_degree: int, largest: int) -> float:
     """Marker diameter in pixels: 14 for no in-coming link up to 42 for the most named."""
     return 14 + 28 * in_degree / largest if largest > 0 else 14
@@ -77,10 +85,12 @@ def plot_network(
     -------
     plotly.graph_objects.Figure
         Partners on a circle grouped by sector: one scatter trace per sector (sector
-        colour, node size growing with in-degree, labelled with names); one arrow per edge
-        drawn (level >= ``min_level``) as a layout annotation named ``edge:<from>-><to>``,
-        wider for a closer level. Hover shows degrees and trust and value received
-        ("n < 3" when suppressed).
+        colour, node size growing with in-degree, labelled with names), after the ties
+        drawn (level >= ``min_level``): one line trace per level named ``edges:<level>``
+        (wider for a closer level) and one trace of arrow heads named ``edges:arrows``
+        (a head per tie at its end, ``customdata`` "<from>-><to>", hover "A → B: level",
+        size 6 + 2 x the line width). Hover on a node shows degrees and trust and value
+        received ("n < 3" when suppressed).
     """
     w = pick_wave(metrics, wave)
     nodes = metrics[metrics["wave"] == w].copy()
@@ -99,34 +109,51 @@ def plot_network(
     size = {p: _node_size(int(d), largest) for p, d in zip(nodes["partner_id"], nodes["in_degree"])}
     fig = new_figure()
     e = edges[(edges["wave"] == w) & edges["edge"].astype(bool) & (edges["level"] >= min_level)]
-    arrows = []  # set once: add_annotation re-validates every earlier one (quadratic)
+    # Ties are traces, not annotations: a browser redraws ~200 arrow annotations at ~7 ms
+    # each on every update; as one line trace per level and one trace of arrow heads they
+    # redraw in a fraction of that. Ends are pulled back to the rim of the node circles.
+    per_unit = _PLOT_PX / (_Y_RANGE[1] - _Y_RANGE[0])  # pixels per data unit (x shares it)
+    lines: dict[int, tuple[list, list]] = {}
+    heads = {"x": [], "y": [], "size": [], "text": [], "hoverinfo": [], "customdata": []}
     for rec in e.itertuples(index=False):
         if rec.from_partner_id not in pos or rec.to_partner_id not in pos:
             continue
         (x0, y0), (x1, y1) = pos[rec.from_partner_id], pos[rec.to_partner_id]
-        arrows.append(
-            {
-                "x": x1,
-                "y": y1,
-                "ax": x0,
-                "ay": y0,
-                "xref": "x",
-                "yref": "y",
-                "axref": "x",
-                "ayref": "y",
-                "text": "",
-                "showarrow": True,
-                "arrowhead": 2,
-                "arrowsize": 1,
-                "arrowwidth": 0.4 * float(rec.level),
-                "arrowcolor": "rgba(90, 90, 90, 0.28)",
-                "standoff": size[rec.to_partner_id] / 2,
-                "startstandoff": size[rec.from_partner_id] / 2,
-                "hovertext": f"{rec.from_name} → {rec.to_name}: {LEVEL_WORDS.get(int(rec.level), rec.level)}",
-                "name": f"edge:{rec.from_partner_id}->{rec.to_partner_id}",
-            }
+        length = math.hypot(x1 - x0, y1 - y0) or 1.0
+        ux, uy = (x1 - x0) / length, (y1 - y0) / length
+        r0 = size[rec.from_partner_id] / 2 / per_unit
+        r1 = (size[rec.to_partner_id] / 2 + 2) / per_unit
+        sx, sy, ex, ey = x0 + ux * r0, y0 + uy * r0, x1 - ux * r1, y1 - uy * r1
+        level = int(rec.level)
+        xs, ys = lines.setdefault(level, ([], []))
+        xs += [sx, ex, None]
+        ys += [sy, ey, None]
+        width = 0.4 * float(rec.level)
+        text = f"{rec.from_name} → {rec.to_name}: {LEVEL_WORDS.get(level, rec.level)}"
+        heads["x"] += [sx, ex]
+        heads["y"] += [sy, ey]
+        heads["size"] += [0, 6 + 2 * width]
+        heads["text"] += ["", text]
+        heads["hoverinfo"] += ["skip", "text"]
+        heads["customdata"] += ["", f"{rec.from_partner_id}->{rec.to_partner_id}"]
+    edge_traces = [
+        go.Scatter(
+            x=xs, y=ys, mode="lines", name=f"edges:{level}", hoverinfo="skip", showlegend=False,
+            line={"width": 0.4 * level, "color": _EDGE_COLOR},
         )
-    fig.layout.annotations = arrows
+        for level, (xs, ys) in sorted(lines.items())
+    ]  # fmt: skip
+    if heads["x"]:
+        edge_traces.append(
+            go.Scatter(
+                x=heads["x"], y=heads["y"], mode="markers", name="edges:arrows",
+                showlegend=False, hovertext=heads["text"], hoverinfo=heads["hoverinfo"],
+                customdata=heads["customdata"],
+                marker={"symbol": "arrow", "angleref": "previous", "size": heads["size"],
+                        "color": _HEAD_COLOR},
+            )
+        )  # fmt: skip
+    fig.add_traces(edge_traces)
     for sector in [s for s in SECTOR_LABELS if s in set(nodes["sector"])]:
         d = nodes[nodes["sector"] == sector]
         hover = [
@@ -180,11 +207,11 @@ def plot_network(
     fig.update_layout(
         **base_layout(title or f"Who works with whom, {w}"),
         xaxis={"visible": False, "range": [-2.3, 2.3]},
-        yaxis={"visible": False, "range": [-1.3, 1.3], "scaleanchor": "x", "scaleratio": 1},
+        yaxis={"visible": False, "range": list(_Y_RANGE), "scaleanchor": "x", "scaleratio": 1},
         legend={"title": "Sector"},
-        height=700,
+        height=_HEIGHT,
     )
-    fig.update_layout(margin={"l": 30, "r": 30, "t": 70, "b": 80})
+    fig.update_layout(margin=_MARGIN)
     return fig
 
 
