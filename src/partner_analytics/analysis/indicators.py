@@ -136,8 +136,9 @@ def _disaggregations(obs: pd.DataFrame) -> list[str]:
     return [c for c in obs.columns if c not in _BASE_COLUMNS]
 
 
-def _observations(p, *, as_of_end, by: str | None, value_type: str | None = None):
-    """Observations of the series asked for, with their time; and the disaggregations."""
+def _observations_table(p, by: str | None) -> tuple[pd.DataFrame, list[str]]:
+    """The observations table (empty when the package has none) and its disaggregation
+    columns; ``by`` must be one of them."""
     if p.has("observations"):
         obs = p.table("observations")
     else:
@@ -149,6 +150,12 @@ def _observations(p, *, as_of_end, by: str | None, value_type: str | None = None
             f"by={by!r} is not a disaggregation column of the observations; "
             f"they have: {', '.join(disagg) or 'none'}"
         )
+    return obs, disagg
+
+
+def _observations(p, *, as_of_end, by: str | None, value_type: str | None = None):
+    """Observations of the series asked for, with their time; and the disaggregations."""
+    obs, disagg = _observations_table(p, by)
     others = [c for c in disagg if c != by and not (value_type and c == "value_type")]
     keep = obs[others].isna().all(axis=1) if others else pd.Series(True, index=obs.index)
     if by is not None:
@@ -367,17 +374,7 @@ def _selected_rows(p, ind: pd.DataFrame, *, as_of_end, by: str | None) -> dict:
     ``time`` (years), ``value``; with ``by`` also ``group`` (code) with ``group_values`` and
     ``group_rank`` (the groups' order by their text).
     """
-    if p.has("observations"):
-        obs = p.table("observations")
-    else:
-        obs = pd.DataFrame({c: pd.Series(dtype="str") for c in ("indicator_id", "date")})
-        obs["value"] = pd.Series(dtype="float64")
-    disagg = _disaggregations(obs)
-    if by is not None and by not in disagg:
-        raise AnalysisInputError(
-            f"by={by!r} is not a disaggregation column of the observations; "
-            f"they have: {', '.join(disagg) or 'none'}"
-        )
+    obs, disagg = _observations_table(p, by)
     keep = obs["value"].notna().to_numpy(dtype=bool, copy=True)
     for c in disagg:
         keep &= (obs[c].notna() if c == by else obs[c].isna()).to_numpy(dtype=bool)
