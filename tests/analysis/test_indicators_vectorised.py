@@ -258,6 +258,10 @@ def test_the_array_measure_equals_the_per_series_measure_on_random_series(cases,
 
 
 EDGE_CASES = [
+    # a tiny target dated before the base: the target's growth overflows to +inf (found by
+    # the random test above)
+    {"base_value": 0.0, "latest_value": 0.0, "target_value": 6.458810763337319e-230,
+     "base_time": 2015.5, "latest_time": 2017.25, "target_time": 2015.0},
     # base 0 (replaced by 0.001 after s and C are set), with and without a target
     {"base_value": 0.0, "latest_value": 5.0, "target_value": 10.0},
     {"base_value": 0.0, "latest_value": 5.0, "target_value": math.nan},

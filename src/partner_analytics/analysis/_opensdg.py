@@ -75,8 +75,16 @@ class SeriesProgress:
 
 
 def growth(a: float, b: float, ta: float, tb: float) -> float:
-    """Compound annual growth from ``b`` at ``tb`` to ``a`` at ``ta``: (a/b)^(1/(ta-tb)) - 1."""
-    return ((a / b) ** (1 / (ta - tb))) - 1
+    """Compound annual growth from ``b`` at ``tb`` to ``a`` at ``ta``: (a/b)^(1/(ta-tb)) - 1.
+
+    A power too large for a float is infinite, as in IEEE arithmetic and in the array
+    version (Python's ``**`` raises OverflowError instead): e.g. a target of 6e-230 dated
+    half a year before a base of 0 (0.001).
+    """
+    try:
+        return ((a / b) ** (1 / (ta - tb))) - 1
+    except OverflowError:
+        return math.inf
 
 
 def limit_coefficient(base: float, limit: float) -> float:
