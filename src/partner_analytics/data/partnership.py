@@ -52,6 +52,8 @@ class Partnership:
     files: tuple[Path, ...] = ()
     ledger: pd.DataFrame | None = None  # the import ledger when loaded from a store
     instrument: str = "package"  # "package" or "mutuality (packaged default)"
+    min_n: int = 3  # smallest count of raters or respondents an aggregate is shown for
+    cache: dict = field(default_factory=dict, repr=False, compare=False)  # computed frames, owned here
 
     def __getattr__(self, item: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables")
