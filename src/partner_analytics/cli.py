@@ -273,17 +273,26 @@ def dashboards(
         typer.Option("--password", help="Ask for a password (or read PARTNER_ANALYTICS_PASSWORD); browsers get a login page."),
     ] = False,
     no_browser: Annotated[bool, typer.Option("--no-browser", help="Do not open a browser.")] = False,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            help="Another name the dashboards answer to, such as this machine's name on the network "
+            "or a proxy's (repeat for several). Requests for any other name are refused.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the steering-group dashboards with Voila (landing page at /; Ctrl-C stops them)."""
     import os
 
-    from partner_analytics.pages.serve import check_access, serve
+    from partner_analytics.pages.serve import check_access, host_rule, serve
 
     secret = os.environ.get("PARTNER_ANALYTICS_PASSWORD") or None
     if password and not secret:
         secret = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         check_access(ip, token, secret)
+        host_rule(ip, allow_host or ())
     except ValueError as exc:
         err.print(str(exc), style="red", markup=False)
         raise typer.Exit(2) from None
@@ -292,7 +301,7 @@ def dashboards(
         raise typer.Exit(2)
     code = serve(
         path, port=port, ip=ip, token=token, password=secret, open_browser=not no_browser,
-        echo=lambda text: out.print(text, markup=False),
+        allowed_hosts=tuple(allow_host or ()), echo=lambda text: out.print(text, markup=False),
     )  # fmt: skip
     raise typer.Exit(code)
 

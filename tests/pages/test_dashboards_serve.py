@@ -1,6 +1,7 @@
 """Serving the dashboards: run folder, Voila config, landing page, access rules, the command.
 
-No server is started here (tests/browser does that); the pieces are checked one by one.
+No server is started here (tests/browser and tests/security/test_serve_security.py do);
+the pieces are checked one by one.
 """
 
 from __future__ import annotations
@@ -97,12 +98,21 @@ def test_voila_command_serves_the_run_folder_on_the_address_asked(runtime):
     assert not any("token" in c or "password" in c for c in cmd)
 
 
-def test_voila_command_passes_a_token_or_a_hashed_password(runtime):
-    cmd = S.voila_command(runtime, ip="0.0.0.0", token="s3cret", open_browser=True)
-    assert "--Voila.token=s3cret" in cmd and "--no-browser" not in cmd
-    cmd = S.voila_command(runtime, ip="0.0.0.0", password="pw")
-    hashed = next(c for c in cmd if c.startswith("--PasswordIdentityProvider.hashed_password="))
-    assert "pw" not in hashed.split("=", 1)[1][:3] and hashed.split("=", 1)[1].startswith("argon2:")
+def test_voila_command_hands_the_token_and_the_password_hash_over_in_a_private_file(runtime):
+    # the token and the hash used to be on the command line, which every local user can read
+    cmd = S.voila_command(runtime, ip="0.0.0.0", token="s3cret", password="pw", open_browser=True)
+    assert "--no-browser" not in cmd
+    assert not any("s3cret" in c or "argon2" in c or "password" in c.lower() for c in cmd)
+    settings = Path(cmd[3])
+    assert cmd[1:3] == ["-m", "partner_analytics.pages.serve"] and settings.name == "server.json"
+    assert settings.stat().st_mode & 0o777 == 0o600
+    assert settings.parent.stat().st_mode & 0o777 == 0o700
+    assert settings.parent in runtime.private
+    written = json.loads(settings.read_text())
+    assert written["token"] == "s3cret"
+    assert written["hashed_password"].startswith("argon2:") and "pw" not in written["hashed_password"][:8]
+    runtime.cleanup()
+    assert not settings.parent.exists()
 
 
 def test_voila_command_refuses_an_open_address_without_a_secret(runtime):
@@ -116,6 +126,82 @@ def test_voila_env_names_the_package_the_template_path_and_the_bundle(runtime):
     assert env["JUPYTER_PATH"].split(":")[0] == str(runtime.root / "share" / "jupyter")
     assert env["JUPYTER_PATH"].endswith("/elsewhere")
     assert env[PLOTLY_WIDGET_ENV] == runtime.plotly_bundle
+
+
+def test_voila_env_leaves_out_every_secret(runtime):
+    base = {
+        "PATH": "/usr/bin",
+        "PARTNER_ANALYTICS_TOKEN": "t",
+        "PARTNER_ANALYTICS_PASSWORD": "p",
+        "JUPYTER_TOKEN": "j",
+        "AWS_SECRET_ACCESS_KEY": "a",
+        "PGPASSWORD": "g",
+        "MY_SERVICE_API_KEY": "k",
+    }
+    env = S.voila_env(runtime, base=base)
+    assert env["PATH"] == "/usr/bin"
+    assert not set(base) - {"PATH"} & set(env)
+
+
+@pytest.mark.parametrize("name", ["HOME", "PATH", "LANG", "PYTHONPATH", "JUPYTER_PATH", "PARTNER_ANALYTICS_DATA"])
+def test_ordinary_variables_are_not_taken_for_secrets(name):
+    assert not S.is_secret_name(name)
+
+
+# --------------------------------------------------------------------------- host names
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:8866", "localhost:8866", "LOCALHOST", "[::1]:8866", "localhost.", None, ""])
+def test_a_local_server_answers_to_its_local_names(host):
+    assert S.host_rule("127.0.0.1").host_allowed(host)
+
+
+@pytest.mark.parametrize(
+    "host", ["attacker.example:8866", "localhost.attacker.example", "127.0.0.1.attacker.example", "10.0.0.5:8866"]
+)
+def test_a_local_server_refuses_other_names(host):
+    assert not S.host_rule("127.0.0.1").host_allowed(host)
+
+
+def test_a_server_on_one_address_answers_to_it_and_to_the_names_listed():
+    rule = S.host_rule("10.1.2.3", ["Dashboards.Example.org"])
+    assert rule.host_allowed("10.1.2.3:8866") and rule.host_allowed("dashboards.example.org")
+    assert not rule.host_allowed("localhost:8866") and not rule.host_allowed("10.1.2.4:8866")
+
+
+def test_a_server_on_every_address_answers_to_addresses_and_this_machine_s_names():
+    import socket
+
+    rule = S.host_rule("0.0.0.0")
+    assert rule.host_allowed("192.168.1.20:8866") and rule.host_allowed("[fe80::1]:8866")
+    assert rule.host_allowed(f"{socket.gethostname()}:8866") and rule.host_allowed("localhost")
+    assert not rule.host_allowed("attacker.example:8866")
+
+
+@pytest.mark.parametrize("name", ["dash.example.org:8866", "http://dash.example.org", "*.example.org", "a b", ""])
+def test_a_listed_name_that_is_not_a_host_name_is_refused_with_an_example(name):
+    with pytest.raises(ValueError, match="not a host name"):
+        S.host_rule("127.0.0.1", [name])
+
+
+@pytest.mark.parametrize(
+    ("origin", "allowed"),
+    [
+        (None, True),  # a script
+        ("http://127.0.0.1:8866", True),  # the page itself
+        ("https://dash.example.org", True),  # a proxy the user listed
+        ("http://127.0.0.1:9999", False),  # another port
+        ("http://attacker.example", False),
+        ("null", False),
+        ("file://", False),
+    ],
+)
+def test_a_websocket_origin_must_be_the_page_s_own_or_a_listed_proxy(origin, allowed):
+    rule = S.host_rule("127.0.0.1", ["dash.example.org"])
+    headers = {"Host": "127.0.0.1:8866", "Upgrade": "websocket"}
+    if origin is not None:
+        headers["Origin"] = origin
+    assert (rule.refusal(headers) is None) is allowed
 
 
 def test_cleanup_removes_a_temporary_run_folder():
@@ -149,12 +235,21 @@ def test_dashboards_command_serves_with_the_options_given(monkeypatch):
 
     monkeypatch.setattr(S, "serve", fake_serve)
     result = CliRunner().invoke(
-        app, ["dashboards", str(SAMPLE), "--port", "8999", "--ip", "0.0.0.0", "--token", "tok", "--no-browser"],
+        app,
+        ["dashboards", str(SAMPLE), "--port", "8999", "--ip", "0.0.0.0", "--token", "tok", "--no-browser",
+         "--allow-host", "dash.example.org", "--allow-host", "meeting-laptop"],
         env={"PARTNER_ANALYTICS_PASSWORD": ""},
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert seen["path"] == SAMPLE and seen["port"] == 8999 and seen["ip"] == "0.0.0.0"
     assert seen["token"] == "tok" and seen["password"] is None and seen["open_browser"] is False
+    assert list(seen["allowed_hosts"]) == ["dash.example.org", "meeting-laptop"]
+
+
+def test_dashboards_command_refuses_a_listed_name_that_is_not_a_host_name():
+    result = CliRunner().invoke(app, ["dashboards", str(SAMPLE), "--allow-host", "http://x.org:80/"])
+    assert result.exit_code == 2
+    assert "not a host name" in result.output
 
 
 def test_dashboards_command_reads_the_password_from_the_environment(monkeypatch):

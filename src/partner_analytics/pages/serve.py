@@ -8,9 +8,26 @@
    it shows) and plotly's widget bundle as a static file (see
    :mod:`partner_analytics.pages.widgets`: the browser then loads plotly.js once per page,
    not once per figure);
-2. starts ``voila`` on that folder (:func:`start`) with the data package in the environment
+2. starts Voila on that folder (:func:`start`) with the data package in the environment
    variable ``PARTNER_ANALYTICS_DATA``, on 127.0.0.1 unless told otherwise;
 3. stops it and removes the run folder on Ctrl-C.
+
+What the server is given, and how (see docs/dashboards.md, "Security"):
+
+- The token and the password's hash never appear on a command line (``ps`` shows every
+  command line to every local user): :func:`voila_command` writes them to a settings file
+  created with mode 0600 in a private temporary folder, and the command names that file.
+  The server process is this module run as a script (:func:`run_server`): it reads the
+  file, deletes it, and starts Voila with those settings in memory. The folder is removed
+  when the run ends (:meth:`Runtime.cleanup`).
+- Secrets are not in the environment of the server, so not in its kernels' (a page could
+  show them): :func:`voila_env` leaves out every variable :func:`is_secret_name` names. A
+  page opened with ``?token=...`` is answered with a redirect to the same address without
+  the token (the login cookie is set first), so the token never reaches the request
+  details Voila hands to kernels (``QUERY_STRING``, ``VOILA_REQUEST_URL``).
+- DNS rebinding: every request whose ``Host`` is not one of the names the server was
+  started for, and every websocket whose ``Origin`` is another site, is refused with 403
+  before any page, file or kernel is reached (:class:`HostRule`, :func:`host_rule`).
 
 Where the notebooks come from: ``dashboards/`` of the source checkout the package runs
 from (so an edit there shows on the next start); an installed package, which has no such
@@ -23,8 +40,10 @@ first URL; the browser keeps a cookie) or a password (a login page): :func:`chec
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -36,17 +55,24 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 __all__ = [
     "LOCAL_ADDRESSES",
+    "SECRET_ENV",
     "TEMPLATE_NAME",
+    "HostRule",
     "Runtime",
     "check_access",
     "dashboards_source",
+    "host_rule",
+    "is_secret_name",
     "landing_page",
     "prepare",
+    "run_server",
     "serve",
     "start",
+    "stop_server",
     "voila_command",
     "voila_config",
     "voila_env",
@@ -59,6 +85,30 @@ LOCAL_ADDRESSES = ("127.0.0.1", "localhost", "::1")
 TEMPLATE_NAME = "partner-analytics"
 #: Idle kernels without a browser attached are shut down after this many seconds.
 CULL_IDLE_SECONDS = 3600
+#: Addresses that mean "every address of this machine".
+ANY_ADDRESS = ("0.0.0.0", "::", "")
+#: Variables holding secrets that are never passed to the server or its kernels: the
+#: dashboards' own, and Jupyter's. Any other variable whose name says it holds a secret
+#: (:func:`is_secret_name`) is left out too.
+SECRET_ENV = (
+    "PARTNER_ANALYTICS_PASSWORD",
+    "PARTNER_ANALYTICS_TOKEN",
+    "JUPYTER_TOKEN",
+    "JPY_API_TOKEN",
+    "JUPYTERHUB_API_TOKEN",
+)
+_SECRET_NAME = re.compile(
+    r"PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL", re.IGNORECASE
+)
+#: A host name the user may list (--allow-host): letters, digits, dots and dashes.
+_HOST_NAME = re.compile(r"^[a-z0-9]([a-z0-9-]{0,62})(\.[a-z0-9]([a-z0-9-]{0,62}))*$")
+
+
+def is_secret_name(name: str) -> bool:
+    """Whether an environment variable holds a secret: one of :data:`SECRET_ENV`, or a name
+    containing PASSWORD, PASSWD, SECRET, TOKEN, API_KEY, ACCESS_KEY, PRIVATE_KEY or
+    CREDENTIAL (any case)."""
+    return name in SECRET_ENV or bool(_SECRET_NAME.search(name))
 
 
 def check_access(ip: str, token: str | None = None, password: str | None = None) -> None:
@@ -78,6 +128,112 @@ def check_access(ip: str, token: str | None = None, password: str | None = None)
         "password (--password, asked for at start, or the environment variable "
         "PARTNER_ANALYTICS_PASSWORD), or serve on 127.0.0.1."
     )
+
+
+def _normal_host(name: str) -> str:
+    """A host name or address as compared: lower case, no trailing dot, addresses in their
+    short form (``0:0:0:0:0:0:0:1`` is ``::1``)."""
+    name = name.strip().lower().rstrip(".")
+    if name.startswith("[") and name.endswith("]"):
+        name = name[1:-1]
+    try:
+        return str(ipaddress.ip_address(name))
+    except ValueError:
+        return name
+
+
+def _host_of(host_header: str) -> str:
+    """The host of a ``Host`` header (``name:port``, ``[v6]:port``), normalised."""
+    h = host_header.strip()
+    if h.startswith("["):
+        return _normal_host(h[: h.find("]") + 1] if "]" in h else h)
+    name, sep, port = h.rpartition(":")
+    if sep and port.isdigit() and ":" not in name:
+        h = name
+    return _normal_host(h)
+
+
+def _is_address(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class HostRule:
+    """Which ``Host`` and websocket ``Origin`` headers the server answers.
+
+    A page of another site can reach a server on this machine through a name of its own
+    that it points at 127.0.0.1 (DNS rebinding); the browser then sends that name as
+    ``Host`` and the site as ``Origin``. Only the names the server was started for are
+    answered (``names``; on every address, ``any_address``: also any IP address, which a
+    browser sends only when a person typed it). A websocket must come from the page's own
+    address (``Origin`` equal to ``Host``) or from one of ``proxies``, the names the user
+    listed (a reverse proxy forwarding another name).
+    """
+
+    names: frozenset[str]
+    any_address: bool = False
+    proxies: frozenset[str] = frozenset()
+
+    def host_allowed(self, host_header: str | None) -> bool:
+        if not host_header:  # no browser sends a request without one
+            return True
+        host = _host_of(host_header)
+        return host in self.names or (self.any_address and _is_address(host))
+
+    def origin_allowed(self, origin: str | None, host_header: str | None) -> bool:
+        if origin is None:  # not a browser: scripts send none
+            return True
+        parts = urlsplit(origin.strip().lower())
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            return False  # "null" (a file, a sandboxed frame) and anything odd
+        if host_header and parts.netloc == host_header.strip().lower():
+            return True
+        return _normal_host(parts.hostname or "") in self.proxies
+
+    def refusal(self, headers) -> str | None:
+        """Why a request with these headers is refused (None: it is answered)."""
+        host = headers.get("Host")
+        if not self.host_allowed(host):
+            return "this server does not answer to that host name"
+        if headers.get("Upgrade", "").lower() == "websocket" and not self.origin_allowed(headers.get("Origin"), host):
+            return "websocket from another site refused"
+        return None
+
+
+def host_rule(ip: str, allowed_hosts=()) -> HostRule:
+    """The :class:`HostRule` of a server on ``ip``, with the extra names ``allowed_hosts``.
+
+    127.0.0.1, localhost, ::1: those three names. Another address or name: that one. Every
+    address (0.0.0.0, ::): the three local names, this machine's name, and any IP address.
+    The names listed are accepted in ``Host`` and, for a proxy, in a websocket's ``Origin``.
+
+    Raises
+    ------
+    ValueError
+        For a listed name that is not a host name or an address (a port, a path, a pattern).
+    """
+    extra = set()
+    for name in allowed_hosts:
+        host = _normal_host(str(name))
+        if not (_is_address(host) or _HOST_NAME.match(host)):
+            raise ValueError(
+                f"{name!r} is not a host name: give a name such as dashboards.example.org or an "
+                "address such as 10.1.2.3, without a port or a path"
+            )
+        extra.add(host)
+    names = set(extra)
+    any_address = ip in ANY_ADDRESS
+    if any_address or ip in LOCAL_ADDRESSES:
+        names |= {_normal_host(a) for a in LOCAL_ADDRESSES}
+    if any_address:
+        names |= {_normal_host(socket.gethostname()), _normal_host(socket.getfqdn())}
+    else:
+        names.add(_normal_host(ip))
+    return HostRule(frozenset(names), any_address, frozenset(extra))
 
 
 def dashboards_source() -> Path | None:
@@ -181,8 +337,13 @@ class Runtime:
     plotly_bundle: str
     temporary: bool = True
     names: list[str] = field(default_factory=list)
+    #: Private folders holding a server's settings file (removed by :meth:`cleanup`).
+    private: list[Path] = field(default_factory=list)
 
     def cleanup(self) -> None:
+        for folder in self.private:
+            shutil.rmtree(folder, ignore_errors=True)
+        self.private.clear()
         if self.temporary:
             shutil.rmtree(self.root, ignore_errors=True)
 
@@ -263,9 +424,16 @@ def prepare(
     )
 
 
-def _voila_executable() -> list[str]:
-    exe = Path(sys.executable).with_name("voila")
-    return [str(exe)] if exe.is_file() else [sys.executable, "-m", "voila"]
+def _write_settings(runtime: Runtime, settings: dict) -> Path:
+    """Write the server's settings to a new file only its owner can read (mode 0600) in a
+    new private folder (mode 0700) that :meth:`Runtime.cleanup` removes."""
+    folder = Path(tempfile.mkdtemp(prefix="partner-analytics-server-"))
+    runtime.private.append(folder)
+    path = folder / "server.json"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(settings, fh)
+    return path
 
 
 def voila_command(
@@ -276,11 +444,38 @@ def voila_command(
     token: str | None = None,
     password: str | None = None,
     open_browser: bool = False,
+    allowed_hosts=(),
 ) -> list[str]:
-    """The ``voila`` command line serving the run folder (checked by :func:`check_access`)."""
+    """The command serving the run folder (checked by :func:`check_access`).
+
+    The command runs this module (:func:`run_server`) with Voila's options. The token, the
+    password's hash (argon2; never the password) and the host names to answer
+    (:func:`host_rule`) go into a settings file written with mode 0600 in a private folder:
+    the command line, which every local user can read, holds neither token nor hash.
+    """
     check_access(ip, token, password)
+    rule = host_rule(ip, allowed_hosts)
+    hashed = ""
+    if password:
+        from jupyter_server.auth import passwd
+
+        hashed = passwd(password)
+    settings = _write_settings(
+        runtime,
+        {
+            "token": token or "",
+            "hashed_password": hashed,
+            "hosts": sorted(rule.names),
+            "any_address": rule.any_address,
+            "proxies": sorted(rule.proxies),
+        },
+    )
+    # __name__ is this module's import name here (run as a script it is "__main__")
     cmd = [
-        *_voila_executable(),
+        sys.executable,
+        "-m",
+        __name__,
+        str(settings),
         str(runtime.notebooks),
         f"--port={int(port)}",
         f"--Voila.ip={ip}",
@@ -288,22 +483,16 @@ def voila_command(
     ]
     if not open_browser:
         cmd.append("--no-browser")
-    if token:
-        cmd.append(f"--Voila.token={token}")
-    if password:
-        from jupyter_server.auth import passwd
-
-        cmd.append(f"--PasswordIdentityProvider.hashed_password={passwd(password)}")
     return cmd
 
 
 def voila_env(runtime: Runtime, base: dict | None = None) -> dict[str, str]:
     """The environment of the server (and so of every kernel): the data package, the
-    template folder and where plotly's bundle is served."""
+    template folder and where plotly's bundle is served; no secret (:func:`is_secret_name`)."""
     from partner_analytics.pages.dashboards import DATA_ENV
     from partner_analytics.pages.widgets import PLOTLY_WIDGET_ENV
 
-    env = dict(os.environ if base is None else base)
+    env = {k: v for k, v in (os.environ if base is None else base).items() if not is_secret_name(k)}
     share = str(runtime.root / "share" / "jupyter")
     env["JUPYTER_PATH"] = os.pathsep.join([share, *filter(None, [env.get("JUPYTER_PATH", "")])])
     if runtime.data is not None:
@@ -325,6 +514,17 @@ def start(runtime: Runtime, *, stdout=None, stderr=None, **options) -> subproces
         stdout=stdout,
         stderr=stderr,
     )
+
+
+def stop_server(proc: subprocess.Popen, *, timeout: float = 15.0) -> int:
+    """Stop a server started by :func:`start` (killed if it has not ended within
+    ``timeout`` seconds); its exit code."""
+    proc.terminate()
+    try:
+        return proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return proc.wait()
 
 
 def wait_for_server(url: str, *, timeout: float = 60.0, process: subprocess.Popen | None = None) -> None:
@@ -355,29 +555,35 @@ def serve(
     token: str | None = None,
     password: str | None = None,
     open_browser: bool = True,
+    allowed_hosts=(),
     echo=print,
 ) -> int:
-    """Serve every dashboard until interrupted; returns Voila's exit code."""
+    """Serve every dashboard until interrupted; returns Voila's exit code.
+
+    ``allowed_hosts``: more host names the server answers to (see :func:`host_rule`).
+    """
     check_access(ip, token, password)
+    host_rule(ip, allowed_hosts)  # a bad name stops here, before anything is written
     runtime = prepare(data)
-    host = socket.gethostname() if ip in ("0.0.0.0", "::", "") else ip
-    query = f"?token={token}" if token else ""
-    echo(f"Dashboards of {runtime.data} at http://{host}:{port}/{query}  (Ctrl-C stops them)")
-    proc = start(runtime, port=port, ip=ip, token=token, password=password, open_browser=open_browser)
-
-    def stop(_signum, _frame):  # a SIGTERM stops the server like Ctrl-C does
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, stop)
+    previous = signal.getsignal(signal.SIGTERM)
     try:
-        return proc.wait()
-    except KeyboardInterrupt:
-        proc.terminate()
+        host = socket.gethostname() if ip in ANY_ADDRESS else ip
+        host = f"[{host}]" if ":" in host else host
+        query = f"?token={token}" if token else ""
+        echo(f"Dashboards of {runtime.data} at http://{host}:{port}/{query}  (Ctrl-C stops them)")
+        proc = start(
+            runtime, port=port, ip=ip, token=token, password=password, open_browser=open_browser,
+            allowed_hosts=allowed_hosts,
+        )  # fmt: skip
+
+        def stop(_signum, _frame):  # a SIGTERM stops the server like Ctrl-C does
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGTERM, stop)
         try:
-            return proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
             return proc.wait()
+        except KeyboardInterrupt:
+            return stop_server(proc)
     finally:
         signal.signal(signal.SIGTERM, previous)
         runtime.cleanup()
@@ -388,3 +594,96 @@ def _sample_for_installed_package(root: Path) -> Path:
     from partner_analytics.sample import write_sample
 
     return Path(write_sample(root / "sample", seed=0)).resolve()
+
+
+# --------------------------------------------------------------------------- the server process
+
+
+def _voila_class(rule: HostRule):
+    """Voila, refusing what ``rule`` refuses and taking tokens out of page addresses."""
+    from tornado.routing import Matcher, Rule
+    from tornado.web import RequestHandler
+    from voila.app import Voila
+    from voila.handler import BaseVoilaHandler
+
+    class Refused(RequestHandler):
+        """403 and one line, before any page, file, kernel or login is reached."""
+
+        def prepare(self):
+            self.set_status(403)
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.finish((rule.refusal(self.request.headers) or "refused") + "\n")
+
+    class Unwelcome(Matcher):
+        def match(self, request):
+            return {} if rule.refusal(request.headers) is not None else None
+
+    class WithoutTokenInAddress:
+        """A page asked for with ``?token=...``: once the token has logged the browser in
+        (a cookie), redirect to the same address without it, so that the token is not in
+        the request details Voila gives the page's kernel."""
+
+        async def prepare(self, *args, **kwargs):
+            result = await super().prepare(*args, **kwargs)
+            if (
+                not self._finished
+                and self.request.method in ("GET", "HEAD")
+                and "token" in self.request.query_arguments
+                and self.current_user is not None
+            ):
+                rest = [(k, v) for k, v in parse_qsl(self.request.query, keep_blank_values=True) if k != "token"]
+                path = "/" + self.request.path.lstrip("/")  # never //other-site
+                self.redirect(path + (f"?{urlencode(rest)}" if rest else ""))
+            return result
+
+    def without_token(handler):
+        name = f"{handler.__name__}WithoutToken"
+        return type(name, (WithoutTokenInAddress, handler), {})
+
+    class Server(Voila):
+        def init_handlers(self):
+            out = []
+            for spec in super().init_handlers():
+                pattern, handler, *rest = spec
+                if isinstance(handler, type) and issubclass(handler, BaseVoilaHandler):
+                    handler = without_token(handler)
+                out.append((pattern, handler, *rest))
+            return out
+
+        def listen(self):
+            # first rule of the application: checked before every handler
+            self.app.default_router.rules.insert(0, Rule(Unwelcome(), Refused))
+            super().listen()
+
+    return Server
+
+
+def run_server(argv: list[str]) -> int:
+    """The server process: ``python -m partner_analytics.pages.serve SETTINGS VOILA-OPTIONS``.
+
+    Reads the settings file that :func:`voila_command` wrote (token, password hash, host
+    names), deletes it, removes secrets from its own environment (kernels inherit it), and
+    runs Voila with the options and the settings, which stay in memory.
+    """
+    from traitlets.config import Config
+
+    path, voila_args = Path(argv[0]), argv[1:]
+    settings = json.loads(path.read_text(encoding="utf-8"))
+    path.unlink(missing_ok=True)
+    for name in [n for n in os.environ if is_secret_name(n)]:
+        del os.environ[name]
+    rule = HostRule(frozenset(settings["hosts"]), bool(settings["any_address"]), frozenset(settings["proxies"]))
+    app = _voila_class(rule).instance()
+    app.initialize(voila_args)
+    config = Config()
+    if settings["token"]:
+        config.Voila.token = settings["token"]
+    if settings["hashed_password"]:
+        config.PasswordIdentityProvider.hashed_password = settings["hashed_password"]
+    app.update_config(config)
+    app.start()
+    return 0
+
+
+if __name__ == "__main__":  # the server process started by voila_command
+    sys.exit(run_server(sys.argv[1:]))
