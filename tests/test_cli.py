@@ -67,3 +67,94 @@ def test_import_of_an_unusable_package_exits_1_and_says_nothing_was_imported(tmp
     )
     assert result.exit_code == 1
     assert "nothing was imported" in result.output
+
+
+# --------------------------------------------------------------------------- version, help in plain words
+
+COMMANDS = ["validate", "import", "summary", "sample", "import-iati", "import-open-sdg", "report", "dashboards"]
+
+
+def test_version_says_the_package_version():
+    import partner_analytics
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.strip() == f"partner-analytics {partner_analytics.__version__}"
+
+
+@pytest.mark.parametrize("command", [None, *COMMANDS])
+def test_help_names_no_programming_types(command):
+    args = [command, "--help"] if command else ["--help"]
+    result = runner.invoke(app, args, terminal_width=200)
+    assert result.exit_code == 0
+    for jargon in ("<bool>", "<str>", "<int>", "<path>", "<float>", "TEXT", "INTEGER", "{"):
+        assert jargon not in result.output, jargon
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_argument_and_option_says_what_it_does_and_what_to_give(command):
+    import typer.main
+
+    group = typer.main.get_command(app)
+    cmd = group.commands[command]
+    for param in cmd.params:
+        assert param.help and len(param.help.split()) >= 3, param.name
+        takes_value = not getattr(param, "is_flag", False)
+        if takes_value:
+            assert param.metavar and param.metavar.upper() == param.metavar, param.name  # e.g. DAY, FILE
+
+
+def test_help_ends_with_the_exit_codes_read_from_the_exceptions():
+    from partner_analytics.errors import InputFileError, StoreBusyError, StoreError, ValidationError
+
+    result = runner.invoke(app, ["--help"], terminal_width=200)
+    assert "Exit codes" in result.output
+    for cls in (ValidationError, StoreError, StoreBusyError, InputFileError):
+        assert f"{cls.exit_code}  " in result.output
+
+
+def test_validate_refuses_a_day_that_is_not_one_with_the_format_expected():
+    result = runner.invoke(app, ["validate", str(CORPUS / "valid"), "--today", "2026-13-45"], terminal_width=200)
+    assert result.exit_code == 2
+    assert "YYYY-MM-DD" in result.output
+    assert "Traceback" not in result.output
+
+
+# --------------------------------------------------------------------------- report sections
+
+
+def test_report_help_lists_every_section_name():
+    import re
+
+    from partner_analytics.pages.report_sections import SECTIONS
+
+    result = runner.invoke(app, ["report", "--help"], terminal_width=300)
+    text = re.sub(r"\x1b\[[0-9;]*m", "", result.output).replace("│", " ")  # colours, table borders
+    assert ", ".join(SECTIONS) in " ".join(text.split())  # the help wraps
+
+
+def test_report_refuses_an_unknown_section_naming_the_valid_ones(tmp_path, monkeypatch):
+    from partner_analytics import reports
+    from partner_analytics.pages.report_sections import SECTIONS
+
+    monkeypatch.setattr(reports, "render_report", lambda *a, **k: pytest.fail("no report for a bad section"))
+    result = runner.invoke(
+        app,
+        ["report", str(CORPUS / "valid"), "--out", str(tmp_path), "--as-of", "2026-03-31", "--sections", "summary,helth"],
+        terminal_width=300,
+    )
+    assert result.exit_code == 2
+    assert "unknown section(s) 'helth'" in result.output
+    assert ", ".join(SECTIONS) in result.output
+
+
+def test_report_passes_the_sections_asked_for(tmp_path, monkeypatch):
+    from partner_analytics import reports
+
+    seen = {}
+    monkeypatch.setattr(reports, "render_report", lambda path, **k: seen.update(k) or {"html": tmp_path / "r.html"})
+    result = runner.invoke(
+        app, ["report", str(CORPUS / "valid"), "--out", str(tmp_path), "--as-of", "2026-03-31", "--sections", " health, summary"]
+    )
+    assert result.exit_code == 0, result.output
+    assert seen["sections"] == ["health", "summary"]
