@@ -283,7 +283,7 @@ def _day(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"{plain(value)!r} is not a day: give one as YYYY-MM-DD, e.g. 2026-03-31") from None
+        raise typer.BadParameter(f"'{plain(value)}' is not a day: give one as YYYY-MM-DD, e.g. 2026-03-31") from None
 
 
 PathArg = Annotated[
