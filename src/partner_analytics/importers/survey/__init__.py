@@ -1,0 +1,1 @@
+"""Survey exports in, survey forms out (placeholder: filled in below)."""
