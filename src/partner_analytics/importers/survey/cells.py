@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from datetime import datetime
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from partner_analytics.data.readers import decode_bytes, sniff_delimiter
 from partner_analytics.errors import InputFileError
 from partner_analytics.importers.survey.files import check_zip_sizes
 
-__all__ = ["read_xlsx_grids", "read_csv_grid", "drop_blank_rows", "cell_text", "column_text"]
+__all__ = ["cell_text", "column_text", "drop_blank_rows", "read_csv_grid", "read_xlsx_grids"]
 
 
 def read_xlsx_grids(data: bytes, display: str) -> dict[str, pd.DataFrame]:
@@ -33,7 +34,7 @@ def read_xlsx_grids(data: bytes, display: str) -> dict[str, pd.DataFrame]:
         for name in wb.sheet_names:
             rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
             out[name] = _grid(rows)
-    except Exception as exc:  # calamine raises several kinds for a damaged workbook
+    except Exception as exc:  # noqa: BLE001 - calamine raises several kinds for a damaged workbook
         raise InputFileError(f"{display}: cannot be read as an Excel workbook (.xlsx): {exc}") from None
     return out
 
@@ -98,7 +99,7 @@ def cell_text(value: object) -> str | None:
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, float):
-        if value != value:
+        if math.isnan(value):
             return None
         return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, datetime | pd.Timestamp):

@@ -17,6 +17,7 @@ Rules, in order (the first that holds wins):
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -27,8 +28,16 @@ from partner_analytics.importers.survey.files import read_named_bytes, zip_membe
 from partner_analytics.importers.survey.model import TOOLS, SurveyExport
 from partner_analytics.importers.survey.readers.generic import read_generic
 from partner_analytics.importers.survey.readers.google import TIMESTAMP_HEADERS, read_google_forms
-from partner_analytics.importers.survey.readers.kobo import is_kobo_child, read_kobo_csv, read_kobo_xlsx
-from partner_analytics.importers.survey.readers.limesurvey import CODE, CODE_AND_TEXT, read_limesurvey
+from partner_analytics.importers.survey.readers.kobo import (
+    is_kobo_child,
+    read_kobo_csv,
+    read_kobo_xlsx,
+)
+from partner_analytics.importers.survey.readers.limesurvey import (
+    CODE,
+    CODE_AND_TEXT,
+    read_limesurvey,
+)
 from partner_analytics.importers.survey.readers.msforms import read_ms_forms
 from partner_analytics.importers.survey.readers.odk import is_main_file, is_repeat_file, read_odk
 from partner_analytics.importers.survey.readers.qualtrics import (
@@ -38,7 +47,7 @@ from partner_analytics.importers.survey.readers.qualtrics import (
 )
 from partner_analytics.importers.survey.readers.surveymonkey import read_surveymonkey
 
-__all__ = ["SUFFIXES", "load_grids", "detect_tool", "read_export"]
+__all__ = ["SUFFIXES", "detect_tool", "load_grids", "read_export"]
 
 SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv", ".txt", ".zip", ".sav")
 _KOBO = {"_uuid", "_submission_time", "_parent_index", "_submission__uuid", "_submission__id"}
@@ -144,7 +153,7 @@ def read_export(path: str | Path, *, tool: str | None = None, options: dict | No
         if tool == "qualtrics":  # give the reader its three header rows
             heads = grid.iloc[0].tolist()
             extra = pd.DataFrame(
-                [[labels.get(h, h) for h in heads], ['{"ImportId":"%s"}' % h for h in heads]], dtype=object
+                [[labels.get(h, h) for h in heads], [json.dumps({"ImportId": h}) for h in heads]], dtype=object
             )
             grid = pd.concat([grid.iloc[:1], extra, grid.iloc[1:]], ignore_index=True)
             grid.index = range(1, len(grid) + 1)

@@ -18,11 +18,11 @@ from pathlib import Path
 from partner_analytics.errors import InputFileError
 
 __all__ = [
-    "MAX_UNPACKED_BYTES",
     "MAX_RATIO",
+    "MAX_UNPACKED_BYTES",
+    "check_zip_sizes",
     "open_named_file",
     "read_named_bytes",
-    "check_zip_sizes",
     "zip_members",
 ]
 

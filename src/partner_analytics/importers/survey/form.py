@@ -27,7 +27,7 @@ from partner_analytics.importers.survey.mapping import dump_yaml
 from partner_analytics.importers.survey.model import STATUS_REASONS
 from partner_analytics.importers.survey.scales import BUILTIN, LANGUAGES
 
-__all__ = ["write_form", "form_rows", "TEXTS", "mapping_path_for"]
+__all__ = ["TEXTS", "form_rows", "mapping_path_for", "write_form"]
 
 # The form's own words, per language.
 TEXTS: dict[str, dict[str, str]] = {
@@ -145,15 +145,15 @@ TEXTS: dict[str, dict[str, str]] = {
                           "nb": "Hvor involvert er de i partnerskapet?"},
     "dk": {"en": "Don't know", "fr": "Je ne sais pas", "es": "No sé", "pt": "Não sei", "de": "Weiß nicht",
            "nb": "Vet ikke"},
-}  # fmt: skip
+}
 
 STAKEHOLDER_FIELDS = ("power", "interest", "legitimacy", "urgency", "support")
 PARTNER_FIELDS = ("level", "trust_openness", "trust_reliability", "trust_mission",
-                  "value_power", "value_resources", "value_involvement")  # fmt: skip
+                  "value_power", "value_resources", "value_involvement")
 # the form's choice lists: list name -> built-in scale, with "Don't know"
 LISTS = {"agree5": "agree5", "rating5": "rating5", "support5": "support5", "trust4": "trust4", "level6": "level6"}
 FIELD_LIST = {"power": "rating5", "interest": "rating5", "legitimacy": "rating5", "urgency": "rating5",
-              "support": "support5", "level": "level6", **{f: "trust4" for f in PARTNER_FIELDS[1:]}}  # fmt: skip
+              "support": "support5", "level": "level6", **{f: "trust4" for f in PARTNER_FIELDS[1:]}}
 REQUIRED = {"power", "interest", "level"}
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -205,15 +205,15 @@ def form_rows(p, langs: list[str], *, respondent: str = "submission") -> tuple[l
             choice(list_name, "dk", _label("dk", langs))
     survey.append({"type": "begin_group", "name": "about", "label": _label("about", langs)})
     survey.append({"type": "select_one partners", "name": "organisation", "label": _label("organisation", langs),
-                   "required": "yes"})  # fmt: skip
+                   "required": "yes"})
     if respondent == "email":
         survey.append({"type": "text", "name": "email", "label": _label("email", langs), "required": "yes",
-                       "constraint": "regex(., '^[^@ ]+@[^@ ]+[.][^@ ]+$')"})  # fmt: skip
+                       "constraint": "regex(., '^[^@ ]+@[^@ ]+[.][^@ ]+$')"})
     survey.append({"type": "end_group", "name": "about"})
     questions: dict[str, dict] = {}
     use_items = p.has("items")
     codes = (
-        [(str(c), str(t) if t == t and t is not None else str(c)) for c, t in zip(p.items["item_code"], p.items["text"], strict=True)]
+        [(str(c), str(t) if isinstance(t, str) and t else str(c)) for c, t in zip(p.items["item_code"], p.items["text"], strict=True)]
         if use_items
         else [(str(c), str(n)) for c, n in zip(p.factors["factor_code"], p.factors["factor"], strict=True)]
     )
@@ -231,23 +231,23 @@ def form_rows(p, langs: list[str], *, respondent: str = "submission") -> tuple[l
     survey.append({"type": "end_group", "name": "factors"})
     survey.append({"type": "begin_repeat", "name": "stakeholders", "label": _label("stakeholders", langs)})
     survey.append({"type": "select_one stakeholders", "name": "stakeholder", "label": _label("stakeholder", langs),
-                   "required": "yes"})  # fmt: skip
+                   "required": "yes"})
     for f in STAKEHOLDER_FIELDS:
         survey.append({"type": f"select_one {FIELD_LIST[f]}", "name": f, "label": _label(f, langs),
-                       "required": "yes" if f in REQUIRED else None, "appearance": "likert"})  # fmt: skip
+                       "required": "yes" if f in REQUIRED else None, "appearance": "likert"})
     survey.append({"type": "end_repeat", "name": "stakeholders"})
     survey.append({"type": "begin_repeat", "name": "partners", "label": _label("partners", langs)})
     survey.append({"type": "select_one partners", "name": "partner", "label": _label("partner", langs),
-                   "required": "yes", "choice_filter": "name != ${organisation}"})  # fmt: skip
+                   "required": "yes", "choice_filter": "name != ${organisation}"})
     for f in PARTNER_FIELDS:
         survey.append({"type": f"select_one {FIELD_LIST[f]}", "name": f, "label": _label(f, langs),
-                       "required": "yes" if f in REQUIRED else None, "appearance": "likert"})  # fmt: skip
+                       "required": "yes" if f in REQUIRED else None, "appearance": "likert"})
     survey.append({"type": "end_repeat", "name": "partners"})
     slug = re.sub(r"[^a-z0-9]+", "_", (p.name or "partnership").lower()).strip("_")[:40] or "partnership"
     form_id = f"{slug}_survey"
     digest = hashlib.sha256(repr((survey, choices)).encode("utf-8")).hexdigest()[:8]
     settings = {"form_title": f"{p.name or 'Partnership'} survey", "form_id": form_id, "version": digest,
-                "default_language": LANGUAGES[langs[0]]}  # fmt: skip
+                "default_language": LANGUAGES[langs[0]]}
     mapping = {
         "version": 1,
         "source": form_id.replace("_", "-"),
@@ -269,7 +269,7 @@ def form_rows(p, langs: list[str], *, respondent: str = "submission") -> tuple[l
             "fields": {f: f"partners/{f}" for f in PARTNER_FIELDS},
         },
         "exclude": {"status": list(STATUS_REASONS), "partial_below": 0.5},
-    }  # fmt: skip
+    }
     odd_p = {k: v for k, v in partner_names.items() if k != v}
     if odd_p:
         mapping["organisation"]["values"] = odd_p
@@ -312,7 +312,7 @@ def write_form(package, out: str | Path, *, languages=("en",), respondent: str =
     for row in survey:
         labels = row.get("label") or {}
         ws.append([row.get("type"), row.get("name"), *[labels.get(lang) for lang in langs],
-                   row.get("required"), row.get("appearance"), row.get("choice_filter"), row.get("constraint")])  # fmt: skip
+                   row.get("required"), row.get("appearance"), row.get("choice_filter"), row.get("constraint")])
     wc = wb.create_sheet("choices")
     wc.append(["list_name", "name", *label_cols])
     for row in choices:

@@ -43,18 +43,25 @@ import yaml
 from partner_analytics.errors import InputFileError
 from partner_analytics.importers.survey.files import read_named_bytes
 from partner_analytics.importers.survey.model import STATUS_REASONS, TOOLS
-from partner_analytics.importers.survey.scales import BUILTIN, DEFAULT_MISSING, FIELD_SCALES, Scale, builtin_scale, fold
+from partner_analytics.importers.survey.scales import (
+    BUILTIN,
+    DEFAULT_MISSING,
+    FIELD_SCALES,
+    Scale,
+    builtin_scale,
+    fold,
+)
 
 __all__ = [
-    "MappingError",
-    "Mapping",
+    "PERIODS",
+    "RATED_FIELDS",
     "ColumnMap",
+    "Mapping",
+    "MappingError",
     "Rated",
+    "dump_yaml",
     "load_mapping",
     "parse_mapping",
-    "dump_yaml",
-    "RATED_FIELDS",
-    "PERIODS",
 ]
 
 PERIODS = ("quarter", "month", "half", "year", "date")
@@ -64,7 +71,7 @@ RATED_FIELDS = {
         "level", "trust_openness", "trust_reliability", "trust_mission",
         "value_power", "value_resources", "value_involvement",
     ),
-}  # fmt: skip
+}
 TARGET = {"stakeholder_ratings": "stakeholder", "relationships": "partner"}
 EXCLUDABLE = (*STATUS_REASONS, "partial")
 
@@ -298,7 +305,7 @@ def parse_mapping(text: str, file: str = "<mapping>") -> Mapping:
     top = (
         "version", "draft", "tool", "source", "export", "wave", "respondent", "organisation",
         "missing", "scales", "assessments", "stakeholder_ratings", "relationships", "exclude",
-    )  # fmt: skip
+    )
     c.keys(data, "", top)
     m = Mapping(path=file, lines=lines)
     version = data.get("version", 1)
@@ -335,7 +342,7 @@ def parse_mapping(text: str, file: str = "<mapping>") -> Mapping:
     m.respondent_column = c.string(resp.get("column"), "respondent.column", required=m.respondent_from == "column")
     pseudo = resp.get("pseudonymise", "auto")
     m.pseudonymise = {True: "all", False: "auto"}.get(pseudo, pseudo) if isinstance(pseudo, bool) else c.choice(
-        pseudo, "respondent.pseudonymise", ("auto", "all"), "auto")  # fmt: skip
+        pseudo, "respondent.pseudonymise", ("auto", "all"), "auto")
     # organisation
     org = c.keys(data.get("organisation"), "organisation", ("column", "values", "value"))
     m.organisation_column = c.string(org.get("column"), "organisation.column")
@@ -373,7 +380,7 @@ def parse_mapping(text: str, file: str = "<mapping>") -> Mapping:
                 comment=c.string(spec.get("comment"), f"{key}.comment"),
                 scale=_scale_name(c, spec.get("scale"), f"{key}.scale", known_scales, None),
                 line=c.line(key),
-            )  # fmt: skip
+            )
         )
     for table, fields in RATED_FIELDS.items():
         if data.get(table) is not None:
@@ -540,10 +547,7 @@ def dump_yaml(obj, comments: dict[str, str] | None = None, *, indent: int = 0, p
         for k, v in obj.items():
             sub = f"{path}.{k}" if path else str(k)
             note = f"  # {comments[sub]}" if sub in comments else ""
-            if isinstance(v, dict) and v:
-                out.append(f"{pad}{_key(k)}:{note}")
-                out.append(dump_yaml(v, comments, indent=indent + 1, path=sub))
-            elif isinstance(v, list) and v and any(isinstance(x, dict | list) for x in v):
+            if isinstance(v, dict) and v or isinstance(v, list) and v and any(isinstance(x, dict | list) for x in v):
                 out.append(f"{pad}{_key(k)}:{note}")
                 out.append(dump_yaml(v, comments, indent=indent + 1, path=sub))
             elif isinstance(v, list):

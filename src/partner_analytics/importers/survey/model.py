@@ -16,12 +16,12 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
-    "TOOLS",
     "STATUS_REASONS",
+    "TOOLS",
     "Column",
-    "Table",
-    "SurveyExport",
     "Diagnostic",
+    "SurveyExport",
+    "Table",
     "is_blank",
 ]
 

@@ -14,6 +14,7 @@ The report goes to ``_survey/reports/`` (the loader reads no folder whose name s
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -22,10 +23,11 @@ from pathlib import Path
 import pandas as pd
 
 from partner_analytics.errors import InputFileError, ValidationError
+from partner_analytics.importers.survey.model import SurveyExport
 from partner_analytics.importers.survey.report import report_frames, report_markdown
 from partner_analytics.importers.survey.transform import SurveyImport
 
-__all__ = ["LEDGER", "REPORTS", "Written", "write_import", "table_csv", "formula_safe", "default_source"]
+__all__ = ["LEDGER", "REPORTS", "Written", "default_source", "formula_safe", "table_csv", "write_import"]
 
 LEDGER = Path("_survey") / "imports.csv"
 REPORTS = Path("_survey") / "reports"
@@ -52,7 +54,7 @@ def formula_safe(value: object) -> object:
 
 
 def _number(v: float) -> str:
-    if v != v:  # NaN
+    if math.isnan(v):
         return ""
     return str(int(v)) if float(v).is_integer() else repr(float(v))
 
@@ -68,15 +70,14 @@ def table_csv(frame: pd.DataFrame) -> bytes:
         if pd.api.types.is_float_dtype(s):
             out[c] = [_number(v) for v in s.to_numpy()]
         elif c in TEXT_COLUMNS:
-            out[c] = [formula_safe(v) if isinstance(v, str) else ("" if v is None or v != v else v) for v in s.to_numpy()]
+            out[c] = [formula_safe(v) if isinstance(v, str) else ("" if v is None or (isinstance(v, float) and math.isnan(v)) else v) for v in s.to_numpy()]
         else:
-            out[c] = ["" if v is None or (isinstance(v, float) and v != v) else v for v in s.to_numpy()]
+            out[c] = ["" if v is None or (isinstance(v, float) and math.isnan(v)) else v for v in s.to_numpy()]
     return out.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
-def default_source(result: SurveyImport) -> str:
+def default_source(e: SurveyExport) -> str:
     """A stable name for the export's form: tool and form title / id, without dates."""
-    e = result.export
     if e.tool == "kobo" and e.main.name != "main":
         base = e.main.name
     else:
@@ -131,7 +132,7 @@ def write_import(
     from partner_analytics.data.partnership import load_partnership
 
     package = Path(package)
-    source = source or result.mapping.source or default_source(result)
+    source = source or result.mapping.source or default_source(result.export)
     ledger = _ledger(package)
     last_sha = dict(zip(ledger["file"], ledger["sha256"], strict=True)) if len(ledger) else {}
     plan = _plan(package, result, source)
@@ -179,7 +180,7 @@ def write_import(
             {
                 "file": path.relative_to(package).as_posix(), "sha256": _sha(data), "source": source,
                 "export": Path(str(result.export.path)).name, "export_sha256": result.export.sha256, "rows": str(n),
-            }  # fmt: skip
+            }
             for path, data, n in plan
             if path in backups
         ]

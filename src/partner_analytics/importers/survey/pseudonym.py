@@ -19,7 +19,7 @@ import re
 import secrets
 from pathlib import Path
 
-__all__ = ["SALT_FILE", "package_salt", "pseudonym", "looks_like_email"]
+__all__ = ["SALT_FILE", "looks_like_email", "package_salt", "pseudonym"]
 
 SALT_FILE = Path("_survey") / "salt"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -13,7 +13,7 @@ import pandas as pd
 from partner_analytics.importers.survey.model import Diagnostic
 from partner_analytics.importers.survey.transform import SurveyImport
 
-__all__ = ["report_markdown", "report_frames", "DIAGNOSTIC_COLUMNS", "DIAGNOSTIC_TITLES"]
+__all__ = ["DIAGNOSTIC_COLUMNS", "DIAGNOSTIC_TITLES", "report_frames", "report_markdown"]
 
 DIAGNOSTIC_COLUMNS = ["kind", "severity", "table", "column", "rows", "value", "message", "suggestion"]
 DIAGNOSTIC_TITLES = {
@@ -56,7 +56,7 @@ def report_frames(result: SurveyImport) -> tuple[pd.DataFrame, pd.DataFrame]:
                 "kind": d.kind, "severity": d.severity, "table": d.table, "column": d.column,
                 "rows": " ".join(str(r) for r in d.rows), "value": d.value, "message": d.message,
                 "suggestion": d.suggestion,
-            }  # fmt: skip
+            }
             for d in result.diagnostics
         ],
         columns=DIAGNOSTIC_COLUMNS,

@@ -31,14 +31,14 @@ from partner_analytics.data.schemas import LEVEL_LABELS, LIKERT_LABELS, TRUST_LA
 from partner_analytics.importers.survey.cells import cell_text
 
 __all__ = [
-    "LANGUAGES",
     "BUILTIN",
-    "FIELD_SCALES",
     "DEFAULT_MISSING",
+    "FIELD_SCALES",
+    "LANGUAGES",
     "BuiltinScale",
     "Scale",
-    "fold",
     "builtin_scale",
+    "fold",
 ]
 
 LANGUAGES = {
@@ -204,7 +204,7 @@ DEFAULT_MISSING = (
     "no sé", "no sabe", "no aplica", "no corresponde", "ns/nc", "não sei", "não se aplica",
     "não sabe", "weiß nicht", "weiss nicht", "keine angabe", "trifft nicht zu", "k.a.",
     "vet ikke", "ikke relevant", "ikke aktuelt",
-)  # fmt: skip
+)
 
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "´": "'", "`": "'", "“": '"', "”": '"', "\u00a0": " "})
 _INVISIBLE = re.compile(r"[\ufeff\u200b\u200c\u200d\u2060]")
@@ -326,7 +326,7 @@ def builtin_scale(name: str, *, missing: frozenset[str] | None = None) -> Scale:
     scale = Scale(
         name=name, lo=float(b.lo), hi=float(b.hi), labels=labels,
         display={float(v): w for v, w in zip(b.values, b.labels["en"], strict=True)},
-    )  # fmt: skip
+    )
     if missing is not None:
         scale.missing = missing
     return scale

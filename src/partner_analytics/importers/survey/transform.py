@@ -22,14 +22,25 @@ import numpy as np
 import pandas as pd
 
 from partner_analytics.importers.survey.cells import cell_text, column_text
-from partner_analytics.importers.survey.columns import Found, resolve_column, resolve_repeat, suggest
-from partner_analytics.importers.survey.mapping import RATED_FIELDS, TARGET, Mapping, MappingError, Rated
+from partner_analytics.importers.survey.columns import (
+    Found,
+    resolve_column,
+    resolve_repeat,
+    suggest,
+)
+from partner_analytics.importers.survey.mapping import (
+    RATED_FIELDS,
+    TARGET,
+    Mapping,
+    MappingError,
+    Rated,
+)
 from partner_analytics.importers.survey.model import STATUS_REASONS, Diagnostic, SurveyExport, Table
 from partner_analytics.importers.survey.pseudonym import looks_like_email, pseudonym
 from partner_analytics.importers.survey.readers.common import damaged
 from partner_analytics.importers.survey.scales import Scale, fold
 
-__all__ = ["Instrument", "Lookup", "SurveyImport", "build_tables", "SUBMISSION_COLUMNS"]
+__all__ = ["SUBMISSION_COLUMNS", "Instrument", "Lookup", "SurveyImport", "build_tables"]
 
 SUBMISSION_COLUMNS = ["row", "submission_id", "outcome", "reason", "wave", "answers"]
 KEY_COLUMNS = {
@@ -158,7 +169,7 @@ class _Run:
                         "absent_column",
                         f"the mapping names column '{ref}' ({key}), which the export does not have",
                         table=table.display, column=ref, suggestion=", ".join(found.suggestions) or None,
-                    )  # fmt: skip
+                    )
                 )
             return None
         if found.how == "edited":
@@ -168,7 +179,7 @@ class _Run:
                     f"the mapping says '{ref}', the export's header is '{found.name}' (an edited header?); "
                     "read as the same column",
                     table=table.display, column=found.name,
-                )  # fmt: skip
+                )
             )
         elif found.how == "question_name":
             self.diag.append(
@@ -176,7 +187,7 @@ class _Run:
                     "edited_header",
                     f"'{ref}' found as '{found.name}' by its question name (the export has no group names)",
                     severity="info", table=table.display, column=found.name,
-                )  # fmt: skip
+                )
             )
         self.used.setdefault(table.name, set()).add(found.name)
         return found.name
@@ -207,7 +218,7 @@ class _Run:
                         f"'{scale.name}' ({scale.expected()}); left out",
                         table=table.display, column=col, rows=tuple(int(r) for r in rows[:50]),
                         value=cell_text(u), suggestion=near,
-                    )  # fmt: skip
+                    )
                 )
         return vals[codes], stat[codes]
 
@@ -220,7 +231,7 @@ class _Run:
                     "missing_answers",
                     f"{blank} blank and {dk} 'don't know'/'n/a' answer(s) of {len(s)}",
                     severity="info", table=table.display, column=col,
-                )  # fmt: skip
+                )
             )
 
     def settle(self, i: int, outcome: str, reason: str) -> None:
@@ -288,7 +299,7 @@ def build_tables(export: SurveyExport, mapping: Mapping, instrument: Instrument,
                     f"{len(partial)} submission(s) answered fewer than {mapping.partial_below:.0%} of the "
                     f"{r.expected} mapped questions; {act}",
                     rows=rows[:50],
-                )  # fmt: skip
+                )
             )
             if "partial" in mapping.exclude_status:
                 for i in partial:
@@ -375,9 +386,9 @@ def _waves(r: _Run) -> np.ndarray:
         if e.submitted_at is None or pd.isna(e.submitted_at).all():
             r.problems.append(
                 (m.line("wave"), "wave.from",
-                 f"the {e.tool} export has no submission date; expected wave: {{from: value, value: YYYY-Qn}} "
-                 "or {from: column, column: ...}")
-            )  # fmt: skip
+                 (f"the {e.tool} export has no submission date; expected wave: {{from: value, value: YYYY-Qn}} "
+                  "or {from: column, column: ...}"))
+            )
             return np.full(r.n, None, dtype=object)
         return _period(e.submitted_at, m.wave_period)
     col = r.column(e.main, m.wave_column, "wave.column", required=True)
@@ -455,7 +466,7 @@ def _organisations(r: _Run) -> _Orgs:
                     "package; add it to organisation.values in the mapping or to partners",
                     table=e.main.display, column=col, rows=tuple(int(x) for x in rows[:50]), value=t,
                     suggestion=near or None,
-                )  # fmt: skip
+                )
             )
         ids[k] = pid
     return _Orgs(ids[codes], [whys[c] for c in codes])
@@ -553,7 +564,7 @@ def _rated(r: _Run, spec: Rated, wave, respondent, org: _Orgs) -> pd.DataFrame:
         r.repeat_rows[rep.name] = {
             "rows": len(rep), "without_parent": int((~linked).sum()),
             "unknown_target": int((linked & pd.isna(ids)).sum()),
-        }  # fmt: skip
+        }
         parts.append(frame[keep])
     else:
         for tid, cols in spec.grid.items():
@@ -589,7 +600,7 @@ def _rated(r: _Run, spec: Rated, wave, respondent, org: _Orgs) -> pd.DataFrame:
                 "incomplete_rating",
                 f"{int(incomplete.sum())} {table} row(s) lack {' or '.join(required)}, which the package requires; left out",
                 table=table, rows=rows,
-            )  # fmt: skip
+            )
         )
         long = long[~incomplete]
     sub = long["_sub"].to_numpy()
@@ -635,7 +646,7 @@ def _targets(r: _Run, rep: Table, col: str, look: Lookup, linked: np.ndarray, ta
                     f"(add it to {table}.{TARGET[table]}.values in the mapping)",
                     table=rep.display, column=col, rows=tuple(int(x) for x in rows[:50]), value=t,
                     suggestion=near or None,
-                )  # fmt: skip
+                )
             )
     return ids[codes]
 
@@ -654,7 +665,7 @@ def _one_per_key(r: _Run, table: str, frame: pd.DataFrame) -> pd.DataFrame:
         what = ("the respondents of one organisation rate the same partner in a wave; the package holds one "
                 "rating per pair of organisations and wave: the latest submission's is kept"
                 if table == "relationships" else
-                "a respondent rates the same stakeholder twice in a wave: the latest row is kept")  # fmt: skip
+                "a respondent rates the same stakeholder twice in a wave: the latest row is kept")
         r.diag.append(
             Diagnostic(f"duplicate_{'relationship' if table == 'relationships' else 'rating'}",
                        f"{int(dup.sum())} {table} row(s) left out: {what}",
@@ -671,7 +682,7 @@ def _duplicates(r: _Run, wave: np.ndarray, respondent: np.ndarray) -> None:
         return
     times = np.asarray(e.submitted_at)
     frame = pd.DataFrame({"i": live, "t": times[live], "id": np.asarray(e.submission_id, dtype=object)[live],
-                          "resp": respondent[live], "wave": wave[live]})  # fmt: skip
+                          "resp": respondent[live], "wave": wave[live]})
     frame = frame.sort_values(["t", "i"], na_position="first")
     real_id = ~frame["id"].astype(str).str.startswith("row ")
     for keys, why in ((["id"], "id"), (["resp", "wave"], "respondent")):
@@ -698,7 +709,7 @@ def _duplicates(r: _Run, wave: np.ndarray, respondent: np.ndarray) -> None:
                 f"{len(rows)} submission(s) left out as duplicates "
                 + ("(the same submission id)" if why == "id" else "(the same respondent and wave; the latest is kept)"),
                 rows=tuple(rows[:50]),
-            )  # fmt: skip
+            )
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
@@ -13,22 +14,22 @@ from partner_analytics.importers.survey.cells import cell_text, column_text
 from partner_analytics.importers.survey.model import Column, Diagnostic, SurveyExport, Table
 
 __all__ = [
-    "unique_headers",
     "body_table",
-    "parse_datetimes",
-    "split_grid",
-    "header_diagnostics",
-    "find_column",
-    "text_flags",
-    "submission_ids",
-    "row_ids",
-    "mark_grids",
     "damaged",
+    "find_column",
     "finish",
+    "header_diagnostics",
+    "mark_grids",
+    "parse_datetimes",
+    "row_ids",
+    "split_grid",
+    "submission_ids",
+    "text_flags",
+    "unique_headers",
 ]
 
 _GRID = re.compile(r"^(?P<title>.*\S)\s*\[(?P<row>[^\[\]]*)\]\s*$")
-_AUTO_HEADER = re.compile(r"^(?:Column\s?\d+|Unnamed: \d+|\(blank column \d+\)|Field\d+|F\d+)$", re.I)
+_AUTO_HEADER = re.compile(r"^(?:Column\s?\d+|Unnamed: \d+|\(blank column \d+\)|Field\d+|F\d+)$", re.IGNORECASE)
 # text decoded with the wrong code page: UTF-8 bytes read as Windows-1252 / Latin-1
 _MOJIBAKE = re.compile(r"Ã[\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ¡-¿]|â€[\u0080-\u00bf™œž“”˜¦¢]|Â[\u00a0-\u00bf]|\ufffd")
 
@@ -123,7 +124,7 @@ def parse_datetimes(values: Iterable[object], *, dayfirst: bool | None = None) -
             parsed[i] = ts.tz_convert("UTC").tz_localize(None) if ts.tzinfo else ts
         elif isinstance(u, date):
             parsed[i] = pd.Timestamp(u)
-        elif isinstance(u, float) and u == u and 20000 < u < 80000:
+        elif isinstance(u, float) and not math.isnan(u) and 20000 < u < 80000:
             parsed[i] = pd.Timestamp("1899-12-30") + pd.Timedelta(days=u)  # an Excel serial
         else:
             t = cell_text(u)
@@ -177,7 +178,7 @@ def mark_grids(table: Table) -> None:
         g = split_grid(c.text or c.name)
         if g:
             found.setdefault(g[0], []).append(c.name)
-    for title, names in found.items():
+    for names in found.values():
         if len(names) >= 2:
             for n in names:
                 table.columns[n].grid = split_grid(table.columns[n].text or n)

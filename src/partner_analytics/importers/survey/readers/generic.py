@@ -19,12 +19,12 @@ from partner_analytics.importers.survey.readers.common import (
     unique_headers,
 )
 
-__all__ = ["read_generic", "ID_HEADERS", "DATE_HEADERS"]
+__all__ = ["DATE_HEADERS", "ID_HEADERS", "read_generic"]
 
 ID_HEADERS = ("id", "response id", "response_id", "submission id", "submission_id", "record id",
-              "respondent id", "respondent_id", "_id")  # fmt: skip
+              "respondent id", "respondent_id", "_id")
 DATE_HEADERS = ("timestamp", "submitted", "submission date", "submission_date", "submitted_at",
-                "date submitted", "end date", "enddate", "completed", "date")  # fmt: skip
+                "date submitted", "end date", "enddate", "completed", "date")
 
 
 def read_generic(grid: pd.DataFrame, display: str, options: dict, tool: str = "generic") -> SurveyExport:

@@ -22,19 +22,19 @@ from partner_analytics.importers.survey.readers.common import (
     unique_headers,
 )
 
-__all__ = ["read_google_forms", "TIMESTAMP_HEADERS", "EMAIL_HEADERS"]
+__all__ = ["EMAIL_HEADERS", "TIMESTAMP_HEADERS", "read_google_forms"]
 
 # the first header of a responses sheet in the form's languages
 TIMESTAMP_HEADERS = (
     "Timestamp", "Marca temporal", "Horodateur", "Zeitstempel", "Carimbo de data/hora",
     "Tidsmerke", "Marca de tiempo", "Informazioni cronologiche", "Tijdstempel",
-)  # fmt: skip
+)
 EMAIL_HEADERS = (
     "Email Address", "Email address", "Adresse e-mail", "E-Mail-Adresse", "Dirección de correo electrónico",
     "Endereço de e-mail", "E-postadresse",
-)  # fmt: skip
+)
 META = {"score", "total score", "puntuación", "note", "punktzahl", "pontuação", "poengsum"}
-_PAGE_TIME = re.compile(r"^\d{4}/\d{2}/\d{2} \d{1,2}:\d{2}:\d{2} [ap]m\b", re.I)
+_PAGE_TIME = re.compile(r"^\d{4}/\d{2}/\d{2} \d{1,2}:\d{2}:\d{2} [ap]m\b", re.IGNORECASE)
 
 
 def read_google_forms(grid: pd.DataFrame, display: str, options: dict) -> SurveyExport:

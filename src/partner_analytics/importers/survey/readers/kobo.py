@@ -28,7 +28,7 @@ from partner_analytics.importers.survey.readers.common import (
     unique_headers,
 )
 
-__all__ = ["read_kobo_xlsx", "read_kobo_csv", "KOBO_META", "is_kobo_child", "SEPARATORS"]
+__all__ = ["KOBO_META", "SEPARATORS", "is_kobo_child", "read_kobo_csv", "read_kobo_xlsx"]
 
 KOBO_META = {
     "_id", "_uuid", "_submission_time", "_validation_status", "_notes", "_status",
@@ -37,7 +37,7 @@ KOBO_META = {
     "_xform_id_string", "_attachments", "_geolocation", "formhub/uuid", "meta/instanceID",
     "meta/rootUuid", "meta/deprecatedID", "_media_all_received", "_total_media",
     "_submission_time_", "$edited_at",
-}  # fmt: skip
+}
 CHILD_META = {"_index", "_parent_table_name", "_parent_index"}
 SEPARATORS = ("/", ".", ":", "-")
 _NOT_APPROVED = {"validation_status_not_approved", "not approved", "not_approved"}

@@ -26,21 +26,21 @@ from partner_analytics.importers.survey.readers.common import (
     unique_headers,
 )
 
-__all__ = ["read_limesurvey", "CODE", "CODE_AND_TEXT", "META_CODES"]
+__all__ = ["CODE", "CODE_AND_TEXT", "META_CODES", "read_limesurvey"]
 
 CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(?:\[[^\[\]]*\])+$")
-CODE_AND_TEXT = re.compile(r"^(?P<code>[A-Za-z][A-Za-z0-9_]*(?:\[[^\[\]]*\])*)\.\s+(?P<text>.*)$", re.S)
+CODE_AND_TEXT = re.compile(r"^(?P<code>[A-Za-z][A-Za-z0-9_]*(?:\[[^\[\]]*\])*)\.\s+(?P<text>.*)$", re.DOTALL)
 META_CODES = {
     "id": "submission_id", "submitdate": "submitted_at", "lastpage": "lastpage",
     "startlanguage": "language", "seed": "seed", "token": "token", "startdate": "started_at",
     "datestamp": "last_action", "ipaddr": "ip", "refurl": "referrer", "interviewtime": "time",
-}  # fmt: skip
+}
 META_TEXTS = {
     "response id": "submission_id", "date submitted": "submitted_at", "last page": "lastpage",
     "start language": "language", "seed": "seed", "token": "token", "date started": "started_at",
     "date last action": "last_action", "ip address": "ip", "referrer url": "referrer",
     "total time": "time",
-}  # fmt: skip
+}
 _SUB = re.compile(r"^(?P<base>[A-Za-z][A-Za-z0-9_]*)\[(?P<sub>[^\[\]]*)\]")
 
 

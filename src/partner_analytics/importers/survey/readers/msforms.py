@@ -23,7 +23,7 @@ from partner_analytics.importers.survey.readers.common import (
 __all__ = ["read_ms_forms"]
 
 META = {"id", "start time", "completion time", "email", "name", "last modified time",
-        "total points", "quiz feedback"}  # fmt: skip
+        "total points", "quiz feedback"}
 
 
 def read_ms_forms(grid: pd.DataFrame, display: str, options: dict) -> SurveyExport:

@@ -29,20 +29,20 @@ from partner_analytics.importers.survey.readers.common import (
     unique_headers,
 )
 
-__all__ = ["read_odk", "ODK_META", "CTO_META", "is_repeat_file", "is_main_file"]
+__all__ = ["CTO_META", "ODK_META", "is_main_file", "is_repeat_file", "read_odk"]
 
 ODK_META = {
     "SubmissionDate", "KEY", "SubmitterID", "SubmitterName", "AttachmentsPresent",
     "AttachmentsExpected", "Status", "ReviewState", "DeviceID", "Edits", "FormVersion",
     "meta-instanceID", "meta-instanceName", "meta-audit", "PARENT_KEY", "start", "end", "today",
     "deviceid", "username", "instanceID", "instanceName",
-}  # fmt: skip
+}
 CTO_META = {
     "SubmissionDate", "KEY", "formdef_version", "review_status", "review_quality",
     "review_comments", "review_corrections", "instanceID", "instanceName", "CompletionDate",
     "starttime", "endtime", "duration", "caseid", "PARENT_KEY", "deviceid", "subscriberid",
     "simid", "devicephonenum", "username",
-}  # fmt: skip
+}
 
 
 def is_repeat_file(names: list[str]) -> bool:
@@ -61,7 +61,7 @@ def _table(name: str, display: str, grid: pd.DataFrame, meta: set[str]) -> Table
             c.kind, c.role = "meta", n
         else:
             c.code = n
-            head, _, option = n.rpartition("/")  # "split select multiples": q/value
+            head, _, _option = n.rpartition("/")  # "split select multiples": q/value
             if head and head in t.columns:
                 c.kind, c.code = "option", head
     return t

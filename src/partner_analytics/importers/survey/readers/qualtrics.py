@@ -26,7 +26,7 @@ from partner_analytics.importers.survey.readers.common import (
     unique_headers,
 )
 
-__all__ = ["read_qualtrics", "is_qualtrics", "is_qualtrics_legacy"]
+__all__ = ["is_qualtrics", "is_qualtrics_legacy", "read_qualtrics"]
 
 META = {
     "StartDate": "started_at", "EndDate": "ended_at", "Status": "status", "IPAddress": "ip",
@@ -40,14 +40,14 @@ META = {
     "EmailAddress": "email", "Q_RecaptchaScore": "quality", "Q_RelevantIDDuplicate": "quality",
     "Q_RelevantIDDuplicateScore": "quality", "Q_RelevantIDFraudScore": "quality",
     "Q_RelevantIDLastStartDate": "quality", "Q_DuplicateRespondent": "quality",
-}  # fmt: skip
+}
 # numeric Status codes: 0 IP address, 1 preview, 2 test, 4 imported, 8 spam, 9 preview spam,
 # 12 imported spam, 16 offline, 17 offline preview
 _STATUS = {
     "survey preview": "preview", "survey test": "test", "spam": "spam", "1": "preview",
     "2": "test", "8": "spam", "9": "preview", "12": "spam", "17": "preview",
     "preview": "preview", "test": "test",
-}  # fmt: skip
+}
 _IMPORT_ID = re.compile(r'^\s*\{\s*"ImportId"\s*:')
 
 

@@ -31,7 +31,7 @@ def read_sav_grid(path: Path, display: str) -> tuple[pd.DataFrame, dict[str, str
         pass  # refuses a link or a non-regular file before pyreadstat opens the path
     try:
         frame, meta = pyreadstat.read_sav(str(path), apply_value_formats=True, formats_as_category=False)
-    except Exception as exc:  # pyreadstat raises its own ReadstatError and others
+    except Exception as exc:  # noqa: BLE001 - pyreadstat raises its own ReadstatError and others
         raise InputFileError(f"{display}: cannot be read as an SPSS .sav file: {exc}") from None
     labels = dict(zip(meta.column_names, meta.column_labels or [None] * len(meta.column_names), strict=False))
     body = frame.astype(object).where(frame.notna(), None).to_numpy(dtype=object)

@@ -24,14 +24,14 @@ from partner_analytics.importers.survey.readers.common import (
     unique_headers,
 )
 
-__all__ = ["read_surveymonkey", "META"]
+__all__ = ["META", "read_surveymonkey"]
 
 META = {
     "Respondent ID": "submission_id", "Collector ID": "collector", "Start Date": "started_at",
     "End Date": "submitted_at", "IP Address": "ip", "Email Address": "email",
     "First Name": "first_name", "Last Name": "last_name", "Custom Data 1": "custom",
     "Custom Data": "custom",
-}  # fmt: skip
+}
 _PLAIN = {"", "response", "open-ended response"}
 
 
