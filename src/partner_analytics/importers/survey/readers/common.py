@@ -105,7 +105,7 @@ _FORMATS = (
     "%d/%m/%Y",
     "%d.%m.%Y",
 )
-_TZ_WORD = re.compile(r"\s+(?:[A-Z]{2,5}|GMT[+-]\d{1,2}(?::?\d\d)?|UTC[+-]\d{1,2}(?::?\d\d)?)$")
+_TZ_WORD = re.compile(r"\s+(?!(?:AM|PM)$)(?:[A-Z]{2,5}|GMT[+-]\d{1,2}(?::?\d\d)?|UTC[+-]\d{1,2}(?::?\d\d)?)$")
 
 
 def parse_datetimes(values: Iterable[object], *, dayfirst: bool | None = None) -> tuple[pd.DatetimeIndex, str | None]:
