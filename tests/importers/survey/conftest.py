@@ -10,6 +10,11 @@ import pytest
 SAMPLE = Path(__file__).resolve().parents[3] / "data" / "sample"
 
 
+@pytest.fixture(scope="session")
+def sample() -> Path:
+    return SAMPLE
+
+
 @pytest.fixture(scope="module")
 def sample_form(tmp_path_factory) -> tuple[Path, Path]:
     """The XLSForm and mapping written from data/sample (English and French labels)."""
