@@ -116,8 +116,21 @@ def cell_text(value: object) -> str | None:
 
 
 def column_text(values: pd.Series | np.ndarray) -> np.ndarray:
-    """A column as text (None where empty), through its distinct values."""
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    """A column as text (None where empty): vectorised for text and whole numbers, else
+    through its distinct values."""
+    series = pd.Series(values, dtype=object)
+    kind = pd.api.types.infer_dtype(series, skipna=True)
+    if kind in ("string", "empty"):
+        text = series.str.strip()
+        return text.where(text.notna() & (text != ""), None).to_numpy(dtype=object)
+    if kind in ("floating", "integer", "mixed-integer-float"):
+        num = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+        given = ~np.isnan(num)
+        if (num[given] == np.round(num[given])).all():
+            out = np.full(len(num), None, dtype=object)
+            out[given] = np.char.mod("%d", num[given].astype(np.int64)).astype(object)
+            return out
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
     texts = np.array([cell_text(u) for u in uniques] + [None], dtype=object)
     return texts[codes]  # -1 (missing) takes the last entry, None
 

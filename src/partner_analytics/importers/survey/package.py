@@ -14,12 +14,12 @@ The report goes to ``_survey/reports/`` (the loader reads no folder whose name s
 from __future__ import annotations
 
 import hashlib
-import math
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from partner_analytics.errors import InputFileError, ValidationError
@@ -53,10 +53,26 @@ def formula_safe(value: object) -> object:
     return value
 
 
-def _number(v: float) -> str:
-    if math.isnan(v):
-        return ""
-    return str(int(v)) if float(v).is_integer() else repr(float(v))
+def _numbers(s: pd.Series):
+    """A number column for arrow: whole numbers as integers (no trailing .0), missing as empty."""
+    import pyarrow as pa
+
+    values = s.to_numpy(dtype=float)
+    given = ~np.isnan(values)
+    if (values[given] == np.round(values[given])).all():
+        return pa.array(np.where(given, values, 0).astype(np.int64), mask=~given)
+    return pa.array(values, mask=~given)
+
+
+def _texts(s: pd.Series, safe: bool):
+    import pyarrow as pa
+
+    text = s.astype("string").fillna("")
+    if safe:
+        risky = text.str.startswith(_FORMULA)
+        if risky.any():
+            text = text.where(~risky, "'" + text)
+    return pa.Array.from_pandas(text).cast(pa.string())
 
 
 def table_csv(frame: pd.DataFrame) -> bytes:
@@ -64,16 +80,16 @@ def table_csv(frame: pd.DataFrame) -> bytes:
 
     (A private writer: the package's own writer should take over this step.)
     """
-    out = pd.DataFrame(index=range(len(frame)))
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    cols = {}
     for c in frame.columns:
         s = frame[c]
-        if pd.api.types.is_float_dtype(s):
-            out[c] = [_number(v) for v in s.to_numpy()]
-        elif c in TEXT_COLUMNS:
-            out[c] = [formula_safe(v) if isinstance(v, str) else ("" if v is None or (isinstance(v, float) and math.isnan(v)) else v) for v in s.to_numpy()]
-        else:
-            out[c] = ["" if v is None or (isinstance(v, float) and math.isnan(v)) else v for v in s.to_numpy()]
-    return out.to_csv(index=False, lineterminator="\n").encode("utf-8")
+        cols[c] = _numbers(s) if pd.api.types.is_float_dtype(s) else _texts(s, c in TEXT_COLUMNS)
+    buf = pa.BufferOutputStream()
+    pacsv.write_csv(pa.table(cols), buf, pacsv.WriteOptions(include_header=True, quoting_style="needed"))
+    return buf.getvalue().to_pybytes()
 
 
 def default_source(e: SurveyExport) -> str:

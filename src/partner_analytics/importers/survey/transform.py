@@ -509,7 +509,7 @@ def _assessments(r: _Run, wave, respondent, org: _Orgs) -> pd.DataFrame | None:
             )
         )
     if not parts:
-        return pd.DataFrame(columns=["_sub", *KEY_COLUMNS["assessments"], "factor_code", "score"])
+        return _empty(["_sub", *KEY_COLUMNS["assessments"], "factor_code", "score"])
     long = pd.concat(parts, ignore_index=True)
     sub = long["_sub"].to_numpy()
     out = pd.DataFrame(
@@ -543,11 +543,11 @@ def _rated(r: _Run, spec: Rated, wave, respondent, org: _Orgs) -> pd.DataFrame:
             have = ", ".join(e.repeats) or "none"
             extra = " (a CSV export of Kobo has no repeats: use the XLSX export)" if e.tool == "kobo" and not e.repeats else ""
             r.problems.append((m.line(f"{table}.repeat"), f"{table}.repeat", f"the export has no repeat '{spec.repeat}'; its repeats: {have}{extra}"))
-            return pd.DataFrame(columns=["_sub"])
+            return _empty(["_sub", "_row"])
         tcol = r.column(rep, spec.target_column, f"{table}.{target}.column", required=True)
         cols = {f: r.column(rep, c, f"{table}.fields.{f}") for f, c in spec.fields.items()}
         if tcol is None:
-            return pd.DataFrame(columns=["_sub"])
+            return _empty(["_sub", "_row"])
         sub = rep.submission if rep.submission is not None else np.full(len(rep), -1)
         linked = (sub >= 0) & (rep.has_parent if rep.has_parent is not None else True)
         look = Lookup(pool, spec.target_values, target)
@@ -584,7 +584,7 @@ def _rated(r: _Run, spec: Rated, wave, respondent, org: _Orgs) -> pd.DataFrame:
             if got:
                 parts.append(frame)
     if not parts:
-        return pd.DataFrame(columns=["_sub"])
+        return _empty(["_sub", "_row"])
     long = pd.concat(parts, ignore_index=True)
     for f in fields:
         if f not in long.columns and (f in spec.fields or any(f in c for c in spec.grid.values())):
@@ -622,6 +622,11 @@ def _rated(r: _Run, spec: Rated, wave, respondent, org: _Orgs) -> pd.DataFrame:
             )
             out = out[~own]
     return out
+
+
+def _empty(columns: list[str]) -> pd.DataFrame:
+    """No rows, with integer submission and row columns (they index arrays)."""
+    return pd.DataFrame({c: np.array([], dtype=np.int64 if c in ("_sub", "_row") else object) for c in columns})
 
 
 def _targets(r: _Run, rep: Table, col: str, look: Lookup, linked: np.ndarray, table: str) -> np.ndarray:

@@ -136,16 +136,11 @@ def _link(export: SurveyExport, by_sheet: dict[str, Table]) -> None:
         index_of[name] = set(column_text(t.frame[col])) - {None} if col is not None else set()
     for t in export.repeats.values():
         n = len(t)
-        sub = np.full(n, -1, dtype=np.int64)
         su = find_column(t, "_submission__uuid")
         si = find_column(t, "_submission__id")
-        uu = column_text(t.frame[su]) if su is not None else [None] * n
-        ii = column_text(t.frame[si]) if si is not None else [None] * n
-        for k in range(n):
-            pos = by_uuid.get(uu[k], -1) if uu[k] is not None else -1
-            if pos < 0 and ii[k] is not None:
-                pos = by_id.get(ii[k], -1)
-            sub[k] = pos
+        by_u = pd.Series(column_text(t.frame[su]) if su is not None else [None] * n, dtype=object).map(by_uuid)
+        by_i = pd.Series(column_text(t.frame[si]) if si is not None else [None] * n, dtype=object).map(by_id)
+        sub = by_u.fillna(by_i).fillna(-1).to_numpy(dtype=np.int64)
         t.submission = sub
         ptab = find_column(t, "_parent_table_name")
         pidx = find_column(t, "_parent_index")
@@ -153,10 +148,8 @@ def _link(export: SurveyExport, by_sheet: dict[str, Table]) -> None:
             parents = column_text(t.frame[ptab])
             pidx_v = column_text(t.frame[pidx])
             t.parent = next((p for p in parents if p is not None), None)
-            ok = np.array(
-                [p is not None and q is not None and q in index_of.get(p, ()) for p, q in zip(parents, pidx_v, strict=True)],
-                dtype=bool,
-            )
+            known = {(p, q) for p, idx in index_of.items() for q in idx}
+            ok = np.array([(p, q) in known for p, q in zip(parents, pidx_v, strict=True)], dtype=bool)
             t.has_parent = ok & (sub >= 0)
         else:
             t.has_parent = sub >= 0
