@@ -156,7 +156,7 @@ QUALTRICS = (
     "DistributionChannel,UserLanguage,Q1,Q5_1,Q5_2\n"
     "Start Date,End Date,Response Type,IP Address,Progress,Duration (in seconds),Finished,Recorded Date,Response ID,"
     "Distribution Channel,User Language,Your organisation,How much do you trust - Council,How much do you trust - Cafes\n"
-    + ",".join('"{""ImportId"":""%s""}"' % i for i in ["startDate", "endDate", "status", "ipAddress", "progress",
+    + ",".join(f'"{{""ImportId"":""{i}""}}"' for i in ["startDate", "endDate", "status", "ipAddress", "progress",
                "duration", "finished", "recordedDate", "_recordId", "distributionChannel", "userLanguage", "QID1",
                "QID5_1", "QID5_2"]) + "\n"
     "2026-01-05 10:00:00,2026-01-05 10:05:00,IP Address,1.2.3.4,100,300,True,2026-01-05 10:05:00,R_1,anonymous,EN,P01,4,3\n"

@@ -23,7 +23,12 @@ from partner_analytics.importers.survey.api import (
 )
 from partner_analytics.importers.survey.detect import detect_tool, read_export
 from partner_analytics.importers.survey.form import write_form
-from partner_analytics.importers.survey.mapping import Mapping, MappingError, load_mapping, parse_mapping
+from partner_analytics.importers.survey.mapping import (
+    Mapping,
+    MappingError,
+    load_mapping,
+    parse_mapping,
+)
 from partner_analytics.importers.survey.model import TOOLS, SurveyExport
 from partner_analytics.importers.survey.transform import Instrument, SurveyImport, build_tables
 
