@@ -126,3 +126,23 @@ def test_the_survey_commands(sample_form, package, tmp_path):
     assert res.exit_code == 2 and "xx" in res.stderr
     res = runner.invoke(app, ["survey", "form", str(package), "--out", str(tmp_path / "f.xlsx"), "--lang", "en,nb"])
     assert res.exit_code == 0 and (tmp_path / "f.mapping.yml").is_file()
+
+
+def test_a_draft_made_with_the_form_reads_support_choices_through_their_labels(sample_form, package, tmp_path):
+    from datetime import datetime
+
+    from kobo_shape import kobo_xlsx
+
+    from partner_analytics.importers.survey import import_survey
+
+    form, _ = sample_form
+    subs = [{"time": datetime(2026, 2, k, 9), "answers": {"about/organisation": f"P0{k}", "factors/f_601": "4"},
+             "repeats": {"stakeholders": [{"stakeholders/stakeholder": "S01", "stakeholders/power": "4",
+                                           "stakeholders/interest": "2", "stakeholders/support": "1"}]}}
+            for k in range(1, 4)]
+    export = kobo_xlsx(form, subs, tmp_path / "e.xlsx")
+    detect_export(export, package=package, form=form, out=tmp_path / "m.yml")
+    text = (tmp_path / "m.yml").read_text(encoding="utf-8").replace("draft: true", "")
+    (tmp_path / "m.yml").write_text(text, encoding="utf-8")
+    ratings = import_survey(export, tmp_path / "m.yml", package).result.tables["stakeholder_ratings"]
+    assert ratings["support"].tolist() == [-2.0, -2.0, -2.0]

@@ -133,6 +133,7 @@ class _Draft:
         self.comments: dict[str, str] = {}
         self.summary: list[str] = []
         self.used: set[str] = set()
+        self.scales: dict[str, dict] = {}
 
     def text_of(self, table: Table, col: str) -> str:
         c = table.columns[col]
@@ -178,6 +179,9 @@ def draft_mapping(export: SurveyExport, *, partnership=None, form: Path | None =
         rated = _rated(d, table)
         if rated:
             out[table] = rated
+    if d.scales:
+        out = {**{k: v for k, v in out.items() if k not in ("assessments", "stakeholder_ratings", "relationships")},
+               "scales": d.scales, **{k: v for k, v in out.items() if k in ("assessments", "stakeholder_ratings", "relationships")}}
     out["exclude"] = {"status": list(STATUS_REASONS), "partial_below": 0.5}
     if export.collector is not None:
         coll = sorted({c for c in export.collector if c is not None})
@@ -322,6 +326,27 @@ def _assessments(d: _Draft) -> dict | None:
     return {"scale": scale, "questions": questions}
 
 
+def _form_scale(d: _Draft, col: str, base: str, out_scales: dict) -> str | None:
+    """A scale for a column whose form choices are named otherwise than their values
+    (support's choices 1..5 for -2..+2, LimeSurvey-like codes A1..A5), else None."""
+    lst = d.form.lists.get(_last(col, d.e.separator))
+    if not lst or lst not in d.form.choices:
+        return None
+    scale = builtin_scale(base)
+    labels = {}
+    for name, label in d.form.choices[lst].items():
+        status, value = scale.read(label)
+        if status == "ok":
+            labels[name] = value
+    same = all(scale.read(n) == ("ok", v) for n, v in labels.items())
+    if same or not labels:
+        return None
+    key = f"{lst}_{base}"
+    out_scales[key] = {"base": base, "numbers": False, "labels": {n: (int(v) if v.is_integer() else v) for n, v in labels.items()}}
+    d.comments[f"scales.{key}"] = f"review: the form's choice names of list '{lst}' read through their labels"
+    return key
+
+
 def _field_of(text: str, fields: tuple[str, ...] | None = None) -> str | None:
     low = text.lower()
     fields = fields or tuple(FIELD_WORDS)
@@ -364,11 +389,17 @@ def _rated(d: _Draft, table: str) -> dict | None:
                 cols[f] = col
         if not cols:
             continue
+        from partner_analytics.importers.survey.scales import FIELD_SCALES
+
+        scales = {f: k for f, c in cols.items() if (k := _form_scale(d, c, FIELD_SCALES[f], d.scales))}
         d.summary.append(f"{table}: repeat '{rname}' rates {target}s (column '{best[1]}'); fields: {', '.join(cols)}")
         d.comments[f"{table}.repeat"] = f"review: its rows name {target}s"
         for f in cols:
             d.comments[f"{table}.fields.{f}"] = "review: by the words of the header"
-        return {"repeat": rname, target: {"column": best[1]}, "fields": cols}
+        out = {"repeat": rname, target: {"column": best[1]}, "fields": cols}
+        if scales:
+            out["scales"] = scales
+        return out
     # grids: Title [Row] columns whose rows name entities of the pool
     grid: dict[str, dict[str, str]] = {}
     for col, c in e.main.columns.items():
