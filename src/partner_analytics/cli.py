@@ -611,6 +611,113 @@ def dashboards(
     raise typer.Exit(code)
 
 
+# --- survey: exports in, forms out (partner_analytics.importers.survey) -------------------
+
+survey_app = typer.Typer(
+    help="Survey exports in, survey forms out: detect an export, import it into a package, write a form.",
+    no_args_is_help=True,
+)
+app.add_typer(survey_app, name="survey")
+
+
+def _survey_fail(exc: Exception) -> None:
+    """Print why a survey command failed and exit with the error's code."""
+    from partner_analytics import ValidationError
+    from partner_analytics.errors import PartnerAnalyticsError
+
+    if isinstance(exc, ValidationError):
+        err.print("[red]the package has errors; nothing was imported (the files were put back):[/red]")
+        err.print(_problems_table(exc.problems))
+        raise typer.Exit(1) from None
+    err.print(str(exc), style="red", markup=False)
+    raise typer.Exit(exc.exit_code if isinstance(exc, PartnerAnalyticsError) else 2) from None
+
+
+def _survey_say(text: str) -> None:
+    out.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+@survey_app.command("detect")
+def survey_detect(
+    export: Annotated[Path, typer.Argument(help="The survey export (.xlsx, .csv, .zip of CSV files, .sav).")],
+    form: Annotated[Path | None, typer.Option("--form", help="The XLSForm the export came from.")] = None,
+    package: Annotated[Path | None, typer.Option("--package", help="The package, to match partners and questions.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the draft mapping (YAML) here.")] = None,
+) -> None:
+    """Say which tool wrote an export and what it holds (first line: tool: NAME); draft a mapping."""
+    from partner_analytics.importers.survey import detect_export
+
+    try:
+        result = detect_export(export, form=form, package=package, out=out)
+    except (FileNotFoundError, ValueError) as exc:
+        _survey_fail(exc)
+    for line in result.lines:
+        _survey_say(line)
+    if result.mapping_path is not None:
+        _survey_say(
+            f"draft mapping written to {result.mapping_path}: check every line marked '# review', "
+            "then delete the line 'draft: true'"
+        )
+
+
+@survey_app.command("import")
+def survey_import(
+    export: Annotated[Path, typer.Argument(help="The survey export.")],
+    mapping: Annotated[Path, typer.Option("--mapping", help="The mapping file (YAML).")],
+    into: Annotated[Path, typer.Option("--into", help="The package folder to write the tables into.")],
+    store: Annotated[Path | None, typer.Option("--store", help="Also append the package to this DuckDB store.")] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace files of the same source even if edited since.")
+    ] = False,
+) -> None:
+    """Import an export into a package: new files in its table folders, then validation and a report."""
+    from partner_analytics.importers.survey import import_survey
+
+    try:
+        outcome = import_survey(export, mapping, into, store=store, replace=replace)
+    except (FileNotFoundError, ValueError) as exc:
+        _survey_fail(exc)
+    c = outcome.result.counts()
+    n = outcome.result.export.n_submissions
+    _survey_say(f"{n} submission(s) in = {c['accepted']} accepted + {c['excluded']} excluded + {c['rejected']} rejected")
+    for file, what, rows in outcome.written.files:
+        _survey_say(f"{what}: {file} ({rows} rows)")
+    if not outcome.written.changed:
+        _survey_say("already imported: nothing changed")
+    _survey_say(f"report: {outcome.written.report}")
+    if outcome.written.store is not None:
+        s = outcome.written.store
+        _survey_say(f"store {store}: {s.rows_accepted} row(s) accepted, {s.rows_rejected} rejected")
+
+
+@survey_app.command("form")
+def survey_form(
+    package: PathArg,
+    form_out: Annotated[Path, typer.Option("--out", help="The XLSForm to write (.xlsx); FORM.mapping.yml goes beside it.")],
+    lang: Annotated[str, typer.Option("--lang", help="Label languages, e.g. en,fr,es,pt,de,nb.")] = "en",
+    respondent: Annotated[
+        str, typer.Option("--respondent", help="submission (each submission is a respondent) or email (asked, pseudonymised).")
+    ] = "submission",
+    wave: Annotated[
+        str | None, typer.Option("--wave", help="The wave of every submission (default: each submission's quarter).")
+    ] = None,
+) -> None:
+    """Write the package's instrument as an XLSForm (KoboToolbox, ODK) and the mapping that imports it."""
+    from partner_analytics.importers.survey import write_form
+
+    if respondent not in ("submission", "email"):
+        err.print("--respondent: expected submission or email", style="red", markup=False)
+        raise typer.Exit(2)
+    try:
+        form_path, mapping_path = write_form(
+            package, form_out, languages=lang.split(","), respondent=respondent, wave=wave
+        )
+    except (FileNotFoundError, ValueError) as exc:
+        _survey_fail(exc)
+    _survey_say(f"form: {form_path}")
+    _survey_say(f"mapping: {mapping_path}")
+
+
 def main() -> None:  # pragma: no cover
     app()
 
