@@ -13,12 +13,19 @@ order. Two statements of the same measure:
   check it on random series). Powers go through the C library's ``pow`` (as Python's ``**``
   does), not numpy's ``power``, which evaluates them with its own SIMD kernel on some CPUs
   (AVX-512) and may then differ in the last bit.
+
+Times are positions in years (``analysis.indicators.period_time``: a year label is that year,
+a day d is ``d.year + (day_of_year(d) - 1) / days_in_year``); the years *between* two times,
+which every growth rate and the one-year rule use, follow the calendar (methods.md 6):
+:func:`years_between`.
 """
 
 from __future__ import annotations
 
+import calendar
 import math
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -32,6 +39,8 @@ __all__ = [
     "series_progress",
     "series_progress_arrays",
     "status_from_score",
+    "years_between",
+    "years_between_arrays",
 ]
 
 STATUSES = (
@@ -74,15 +83,54 @@ class SeriesProgress:
     warnings: list[str] = field(default_factory=list)
 
 
+def _day(t: float) -> date:
+    """The day a time in years stands for (the inverse of ``period_time``, to the nearest day)."""
+    year = math.floor(t)
+    days = 366 if calendar.isleap(year) else 365
+    return date(year, 1, 1) + timedelta(days=round((t - year) * days))
+
+
+def _anniversary(d: date, year: int) -> date:
+    """``d``'s calendar date in ``year`` (29 February is 28 February in a common year)."""
+    if d.month == 2 and d.day == 29 and not calendar.isleap(year):
+        return date(year, 2, 28)
+    return d.replace(year=year)
+
+
+def years_between(t0: float, t1: float) -> float:
+    """Years from time ``t0`` to time ``t1`` by the calendar (negative when ``t1`` is earlier).
+
+    The same calendar date in two years is exactly that many years apart (31 Dec 2024 to
+    31 Dec 2025 is 1.0, leap day or not); within a year time runs by days: n whole years to
+    the last anniversary of ``t0``'s day on or before ``t1``'s day, plus the days since it
+    over the days to the next anniversary (365 or 366). 29 February's anniversary in a
+    common year is 28 February. Year labels stand for 1 January, so annual data are whole
+    years apart (``t1 - t0`` exactly).
+
+    >>> years_between(2024 + 365 / 366, 2025 + 364 / 365)  # 31 Dec 2024 -> 31 Dec 2025
+    1.0
+    """
+    a, b = _day(t0), _day(t1)
+    if b < a:
+        return -years_between(t1, t0)
+    n = b.year - a.year
+    if _anniversary(a, a.year + n) > b:
+        n -= 1
+    start = _anniversary(a, a.year + n)
+    end = _anniversary(a, a.year + n + 1)
+    return n + (b - start).days / (end - start).days
+
+
 def growth(a: float, b: float, ta: float, tb: float) -> float:
-    """Compound annual growth from ``b`` at ``tb`` to ``a`` at ``ta``: (a/b)^(1/(ta-tb)) - 1.
+    """Compound annual growth from ``b`` at ``tb`` to ``a`` at ``ta``: (a/b)^(1/years) - 1,
+    years = :func:`years_between` (tb, ta) (``ta - tb`` for year labels).
 
     A power too large for a float is infinite, as in IEEE arithmetic and in the array
     version (Python's ``**`` raises OverflowError instead): e.g. a target of 6e-230 dated
     half a year before a base of 0 (0.001).
     """
     try:
-        return ((a / b) ** (1 / (ta - tb))) - 1
+        return ((a / b) ** (1 / years_between(tb, ta))) - 1
     except OverflowError:
         return math.inf
 
@@ -224,12 +272,12 @@ def series_progress(
         reason = f"base ({base:g}) and latest ({latest:g}) values have different signs"
     elif base_time > latest_time:
         reason = "the base lies after the latest observation"
-    elif latest_time - base_time < 1:
+    elif years_between(base_time, latest_time) < 1:
         reason = "fewer than one year between base and latest observation"
     if not reason:
         out.cagr = growth(latest, base, latest_time, base_time)
         if has_target:
-            if target_time == base_time:
+            if years_between(base_time, target_time) == 0:
                 reason = "the target date equals the base date"
             elif (target > 0) != (base > 0):
                 reason = f"target ({target:g}) and base ({base:g}) values have different signs"
@@ -567,16 +615,20 @@ def _progress_block(
             )  # fmt: skip
         after = ok & ~signs & (base_time > latest_time)
         why.set(after, "the base lies after the latest observation")
-        short = ok & ~signs & ~after & (latest_time - base_time < 1)
+        span = nan.copy()  # years from base to latest
+        span[ok] = years_between_arrays(base_time[ok], latest_time[ok])
+        short = ok & ~signs & ~after & (span < 1)
         why.set(short, "fewer than one year between base and latest observation")
         go = ok & ~(signs | after | short)
 
         cagr = nan.copy()
-        cagr[go] = _growth(latest[go], base[go], latest_time[go], base_time[go])
+        cagr[go] = libm_pow(latest[go] / base[go], 1 / span[go]) - 1
         cagr_target = nan.copy()
         value = nan.copy()
         go_t = go & has_target
-        same_date = go_t & (target_time == base_time)
+        to_target = np.full(n, np.nan)  # years from base to target
+        to_target[go_t] = years_between_arrays(base_time[go_t], target_time[go_t])
+        same_date = go_t & (to_target == 0)
         why.set(same_date, "the target date equals the base date")
         t_signs = go_t & ~same_date & ((target > 0) != (base > 0))
         if t_signs.any():
@@ -586,7 +638,7 @@ def _progress_block(
                 + ") values have different signs",
             )  # fmt: skip
         calc = go_t & ~same_date & ~t_signs
-        cagr_target[calc] = _growth(target[calc], base[calc], target_time[calc], base_time[calc])
+        cagr_target[calc] = libm_pow(target[calc] / base[calc], 1 / to_target[calc]) - 1
         flat = calc & (cagr_target == 0)
         why.set(flat, "the target equals the base value: no growth is required")
         ratio = calc & ~flat
@@ -661,9 +713,50 @@ def _progress_block(
     }
 
 
-def _growth(a: np.ndarray, b: np.ndarray, ta: np.ndarray, tb: np.ndarray) -> np.ndarray:
-    """:func:`growth` elementwise: the same operations, the power by ``pow``."""
-    return libm_pow(a / b, 1 / (ta - tb)) - 1
+def _days(t: np.ndarray) -> np.ndarray:
+    """:func:`_day` elementwise, as ``datetime64[D]`` (finite times)."""
+    year = np.floor(t)
+    y = year.astype(np.int64)
+    leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
+    doy = np.rint((t - year) * np.where(leap, 366, 365)).astype(np.int64)
+    return (y - 1970).astype("datetime64[Y]").astype("datetime64[D]") + doy.astype("timedelta64[D]")
+
+
+def _anniversaries(month: np.ndarray, day: np.ndarray, year: np.ndarray) -> np.ndarray:
+    """:func:`_anniversary` elementwise: month (0-11) and day (0-30) offsets in ``year``."""
+    first = (year - 1970).astype("datetime64[Y]").astype("datetime64[M]") + month
+    length = ((first + 1).astype("datetime64[D]") - first.astype("datetime64[D]")).astype(np.int64)
+    return first.astype("datetime64[D]") + np.minimum(day, length - 1).astype("timedelta64[D]")
+
+
+def years_between_arrays(t0: np.ndarray, t1: np.ndarray) -> np.ndarray:
+    """:func:`years_between` elementwise (NaN where a time is missing), to the bit.
+
+    Year labels (whole times) are ``t1 - t0``, which the calendar rule gives exactly; other
+    times take the calendar.
+    """
+    t0 = np.asarray(t0, dtype="float64")
+    t1 = np.asarray(t1, dtype="float64")
+    with np.errstate(invalid="ignore"):
+        out = t1 - t0
+        cal = np.isfinite(out) & ((np.floor(t0) != t0) | (np.floor(t1) != t1))
+    if not cal.any():
+        return out
+    a, b = _days(t0[cal]), _days(t1[cal])
+    back = b < a
+    a, b = np.where(back, b, a), np.where(back, a, b)
+    years_a = a.astype("datetime64[Y]")
+    month = (a.astype("datetime64[M]") - years_a.astype("datetime64[M]")).astype(np.int64)
+    day = (a - a.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64)
+    ya = years_a.astype(np.int64) + 1970
+    n = b.astype("datetime64[Y]").astype(np.int64) + 1970 - ya
+    n = n - (_anniversaries(month, day, ya + n) > b)
+    start = _anniversaries(month, day, ya + n)
+    end = _anniversaries(month, day, ya + n + 1)
+    rem = (b - start).astype(np.int64)
+    years = n + rem / (end - start).astype(np.int64)
+    out[cal] = np.where(back, -years, years)
+    return out
 
 
 def limit_coefficient_arrays(base: np.ndarray, limit: np.ndarray) -> np.ndarray:
