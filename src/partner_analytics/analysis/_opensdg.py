@@ -30,6 +30,8 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from partner_analytics.analysis._common import _means
+
 __all__ = [
     "STATUSES",
     "SeriesProgress",
@@ -771,3 +773,167 @@ def limit_coefficient_arrays(base: np.ndarray, limit: np.ndarray) -> np.ndarray:
         out[inside] = 1 - libm_pow(b[inside] / lim[inside], LIMIT_EXPONENT)
         out[beyond] = 1 - libm_pow((2 * lim[beyond] - b[beyond]) / lim[beyond], LIMIT_EXPONENT)
     return out
+
+
+# --- the indicator score: options, groups and groups of groups ------------------------------
+#
+# An Open SDG indicator lists its series in ``progress_calculation_options``; an option may be
+# a ``group`` of options, which may be groups in turn. The indicator score is the mean of the
+# top-level options' scores, a group's score the mean of its members' (innermost first: a mean
+# of means), each mean over the members that have a score; a member listed twice counts twice.
+# A series' listings are written as paths of 1-based positions: "2.1" is member 1 of the group
+# at option 2, "1; 3" a series listed as options 1 and 3 (the ``option_path`` column).
+
+
+def format_option_paths(paths: list[tuple[int, ...]]) -> str:
+    """``[(2, 1), (3,)]`` -> ``"2.1; 3"`` (the text of the ``option_path`` column)."""
+    return "; ".join(".".join(str(k) for k in path) for path in paths)
+
+
+def parse_option_paths(text) -> list[tuple[int, ...]] | None:
+    """The listings of an ``option_path`` text; None when missing or not such a text."""
+    if text is None or not isinstance(text, str) or not text.strip():
+        return None
+    paths = []
+    for part in text.split(";"):
+        keys = part.strip().split(".")
+        if not all(k.isdigit() and int(k) >= 1 for k in keys):
+            return None
+        paths.append(tuple(int(k) for k in keys))
+    return paths
+
+
+def option_leaves(
+    ipos: np.ndarray,
+    gid: np.ndarray,
+    option_path: np.ndarray,
+    group: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One leaf per listing of each row's series, in listing order within each output row.
+
+    ``ipos``: per row (a measured series), the position of its indicator; ``gid``: per row,
+    its output row (indicator and ``by`` group); ``option_path``, ``group``: per indicator,
+    texts or None. A series with an ``option_path`` is listed where the path says; one
+    without is listed once, inside its configured ``group`` when it has one (series of one
+    indicator that share a group label form one group), at the top level otherwise.
+
+    Returns ``leaf_row`` (the row of each leaf), ``depth`` (how many groups hold it) and
+    ``ancestors`` (codes of those groups, outermost first, -1 beyond the depth); the leaves
+    are ordered by output row, then by option position (rows without paths after, in row
+    order), so each group's members come in the order they are listed.
+    """
+    n_ind = len(option_path)
+    codes: dict[tuple, int] = {}
+    occ_anc: list[tuple[int, ...]] = []
+    occ_rank: list[tuple[int, ...] | None] = []
+    n_occ = np.zeros(n_ind, dtype=np.intp)
+    for i in range(n_ind):
+        paths = parse_option_paths(option_path[i])
+        if paths is not None:
+            for path in paths:
+                occ_anc.append(tuple(codes.setdefault(("o", *path[:k]), len(codes))
+                                     for k in range(1, len(path))))  # fmt: skip
+                occ_rank.append(path)
+            n_occ[i] = len(paths)
+        else:
+            label = group[i]
+            has_group = label is not None and not (isinstance(label, float) and math.isnan(label))
+            occ_anc.append((codes.setdefault(("g", str(label)), len(codes)),) if has_group else ())
+            occ_rank.append(None)
+            n_occ[i] = 1
+    occ_start = np.r_[0, np.cumsum(n_occ)[:-1]].astype(np.intp) if n_ind else n_occ
+    depth_max = max((len(a) for a in occ_anc), default=0)
+    occ_depth = np.array([len(a) for a in occ_anc], dtype=np.intp)
+    anc_table = np.full((len(occ_anc), max(depth_max, 1)), -1, dtype=np.int64)
+    for k, a in enumerate(occ_anc):
+        anc_table[k, : len(a)] = a
+    ranked = sorted({r for r in occ_rank if r is not None})
+    rank_of = {r: k for k, r in enumerate(ranked)}
+    occ_kind = np.array([0 if r is not None else 1 for r in occ_rank], dtype=np.intp)
+    occ_pos = np.array([rank_of[r] if r is not None else 0 for r in occ_rank], dtype=np.intp)
+
+    ipos = np.asarray(ipos, dtype=np.intp)
+    per_row = n_occ[ipos]
+    leaf_row = np.repeat(np.arange(len(ipos)), per_row)
+    offsets = np.arange(len(leaf_row)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
+    occ = occ_start[ipos][leaf_row] + offsets
+    kind = occ_kind[occ]
+    pos = np.where(kind == 0, occ_pos[occ], leaf_row)
+    order = np.lexsort((leaf_row, pos, kind, np.asarray(gid)[leaf_row]))
+    occ = occ[order]
+    return leaf_row[order], occ_depth[occ], anc_table[occ]
+
+
+def nested_means(
+    g: np.ndarray,
+    depth: np.ndarray,
+    ancestors: np.ndarray,
+    score: np.ndarray,
+    achieved: np.ndarray,
+    n_out: int,
+) -> dict:
+    """Scores of nested groups, innermost first, and of each output row.
+
+    One leaf per listing (see :func:`option_leaves`), in listing order: ``g`` its output row,
+    ``depth`` and ``ancestors`` its groups, ``score`` (NaN: not scored) and ``achieved``.
+    A group's score is the mean of its members' scores that exist, in listing order
+    (``np.mean``'s bits, see ``_common._means``); a group without any is not scored. Returns
+    per output row: score (mean of the top-level members' scores), target_achieved (every
+    scored member, all the way down, achieved its target, and one at least is scored),
+    n_units (top-level members, as listed) and n_scored_units.
+    """
+    n = len(g)
+    item_g = np.asarray(g, dtype=np.int64)
+    item_depth = np.asarray(depth, dtype=np.intp)
+    item_anc = np.asarray(ancestors, dtype=np.int64)
+    item_anc = item_anc.reshape(n, item_anc.shape[1] if item_anc.ndim == 2 else 1)
+    item_first = np.arange(n)
+    item_score = np.asarray(score, dtype="float64")
+    item_ok = np.asarray(achieved, dtype=bool)
+    width = int(item_anc.max()) + 2 if item_anc.size else 1
+
+    def merge(idx: np.ndarray, key: np.ndarray):
+        """Means of the items ``idx`` (in listing order) per ``key``, keys in first order."""
+        node, uniques = pd.factorize(key)
+        order = np.argsort(node, kind="stable")
+        members, mnode = idx[order], node[order]
+        sc = item_score[members]
+        has = ~np.isnan(sc)
+        n_nodes = len(uniques)
+        counts = np.bincount(mnode[has], minlength=n_nodes)
+        means = _means(sc[has], counts)
+        missed = np.bincount(mnode[has], weights=~item_ok[members][has], minlength=n_nodes)
+        sizes = np.bincount(mnode, minlength=n_nodes)
+        first = members[np.r_[0, np.cumsum(sizes)[:-1]].astype(np.intp)] if n_nodes else sizes
+        return first, means, (counts > 0) & (missed == 0), counts, sizes
+
+    for level in range(int(item_depth.max()) if n else 0, 0, -1):
+        idx = np.flatnonzero(item_depth == level)
+        if not len(idx):
+            continue
+        idx = idx[np.argsort(item_first[idx], kind="stable")]
+        key = item_g[idx] * width + item_anc[idx, level - 1] + 1
+        first, means, ok, _, _ = merge(idx, key)
+        keep = np.flatnonzero(item_depth != level)
+        item_g = np.r_[item_g[keep], item_g[first]]
+        item_anc = np.r_[item_anc[keep], item_anc[first]]
+        item_depth = np.r_[item_depth[keep], np.full(len(first), level - 1, dtype=np.intp)]
+        item_first = np.r_[item_first[keep], item_first[first]]
+        item_score = np.r_[item_score[keep], means]
+        item_ok = np.r_[item_ok[keep], ok]
+
+    idx = np.argsort(item_first, kind="stable")
+    out_score = np.full(n_out, np.nan)
+    out_ok = np.zeros(n_out, dtype=bool)
+    n_units = np.zeros(n_out, dtype=np.int64)
+    n_scored = np.zeros(n_out, dtype=np.int64)
+    if len(idx):
+        first, means, ok, counts, sizes = merge(idx, item_g[idx])
+        rows = item_g[first]
+        out_score[rows], out_ok[rows], n_units[rows], n_scored[rows] = means, ok, sizes, counts
+    return {
+        "score": out_score,
+        "target_achieved": out_ok,
+        "n_units": n_units,
+        "n_scored_units": n_scored,
+    }
