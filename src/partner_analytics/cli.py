@@ -168,15 +168,41 @@ def import_iati_cmd(
 
 @app.command("import-open-sdg")
 def import_open_sdg_cmd(
-    csv: Annotated[Path, typer.Argument(help="An Open SDG data CSV (indicator_<id>.csv).")],
-    config: Annotated[Path, typer.Argument(help="The indicator's Open SDG config (.yml).")],
-    out_dir: Annotated[Path, typer.Argument(help="Folder to write the package to.")],
+    source: Annotated[
+        Path,
+        typer.Argument(help="An Open SDG data repository folder (data/, indicator-config/ or meta/), or one indicator's data CSV (indicator_<id>.csv)."),
+    ],
+    second: Annotated[
+        Path, typer.Argument(help="With a folder: the folder to write the package to. With a CSV: the indicator's config (.yml or .md).")
+    ],
+    third: Annotated[Path | None, typer.Argument(help="With a CSV and its config: the folder to write the package to.")] = None,
 ) -> None:
-    """Read an Open SDG indicator (data and progress options) into a package folder."""
+    """Read Open SDG indicators (data and progress options) into a package folder.
+
+    import-open-sdg DIR OUT (every indicator with automatic progress calculation) or
+    import-open-sdg CSV CONFIG OUT (one indicator). An indicator that cannot be read is
+    reported and the others are written; exit 5 when none can be read.
+    """
+    from partner_analytics.errors import PartnerAnalyticsError
     from partner_analytics.importers.open_sdg import import_open_sdg
 
-    path = import_open_sdg(csv, config, out_dir)
-    out.print(f"package written to {path}")
+    config, out_dir = (None, second) if third is None else (second, third)
+    try:
+        path = import_open_sdg(source, config, out_dir)
+    except PartnerAnalyticsError as exc:
+        err.print(str(exc), style="red", markup=False, highlight=False)
+        raise typer.Exit(exc.exit_code) from None
+    out.print(f"package written to {path}", markup=False, highlight=False)
+    listed = path / "_import_problems.csv"
+    problems = pd.read_csv(listed, dtype=str, keep_default_na=False) if listed.is_file() else None
+    if problems is not None and len(problems):
+        errors = problems[problems["severity"] == "error"]
+        for rec in errors.itertuples(index=False):
+            err.print(f"error: {rec.file}: {rec.message}", markup=False, highlight=False)
+        out.print(
+            f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s): see {listed}",
+            markup=False, highlight=False,
+        )  # fmt: skip
 
 
 @app.command()

@@ -16,7 +16,8 @@ text): ``parent_id`` names the indicator a series belongs to (series with the sa
 aggregated by :func:`indicator_scores`; without it every package indicator is its own
 parent), ``parent_name`` its display name; ``option_path`` where the series is listed in its
 indicator's Open SDG options (groups of groups, listings twice; see
-:func:`indicator_scores`). In ``observations`` a ``value_type`` column with
+:func:`indicator_scores`) and ``selection_reason`` why the importer selected no data for it
+(then the series' reason). In ``observations`` a ``value_type`` column with
 the text ``target`` marks per-period targets (written by the IATI importer); those rows are
 disaggregated, so never part of the headline series, and :func:`indicator_trend` shows them.
 """
@@ -653,6 +654,11 @@ def _progress_frame(ind, series, *, method, by, as_of_end, group_targets) -> pd.
     )
     reason = res["reason"]
     reason.update(series["why"])  # the selection's reason is more precise than "no base value"
+    # an importer's reason why a series has no data (e.g. an Open SDG filter matching nothing)
+    note = _text_column(ind, "selection_reason")[s_ipos]
+    noted = (series["n_observations"] == 0) & np.not_equal(note, None)
+    if noted.any():
+        reason.set_each(noted, note[noted])
     date_warning = TextColumn(n)
     date_warning.set((td_missing & ~np.isnan(tv_ind))[s_ipos], "target date missing: 2030 used")
     with np.errstate(all="ignore"):
