@@ -248,6 +248,8 @@ def _check_measure(cases: list[dict], method: str) -> None:
         assert bool(got["target_achieved"][i]) == want.target_achieved, case
         assert status[i] == want.status, case
         assert (reason[i] or "") == want.reason, case
+        # every series that is not available says why, in words
+        assert want.status != "not_available" or want.reason, case
         assert warnings[i] == ("; ".join(want.warnings) or None), case
 
 
@@ -290,6 +292,8 @@ EDGE_CASES = [
     {"base_value": 50.0, "latest_value": 55.0, "target_value": 70.0, "latest_time": 2014.0},
     {"base_value": 50.0, "latest_value": math.nan, "target_value": 0.0},
     {"base_value": math.nan, "latest_value": 50.0, "target_value": 70.0},
+    # both growth rates overflow to +inf: their ratio is NaN, and the reason says so
+    {"base_value": 1e-300, "latest_value": 1e300, "target_value": 1.5e300, "latest_time": 2016.0},
 ]  # fmt: skip
 
 

@@ -60,6 +60,7 @@ THRESHOLDS_TARGET = (0.95, 0.6, 0.0)
 # UNSD 2022 progress chart: bands of CR = CAGR_a / CAGR_r.
 THRESHOLDS_UNSD2022 = (0.95, 0.5, -0.1)
 LIMIT_EXPONENT = 4.44
+OVERFLOW = "the growth rates are too large to compare: the values are too far apart"
 ZERO_REPLACEMENT = 0.001
 
 
@@ -295,6 +296,8 @@ def series_progress(
             reason = "the UNSD 2022 progress chart assesses series with a numerical target only"
         else:
             out.progress_value = out.s * d * out.cagr
+        if not reason and math.isnan(out.progress_value):  # inf / inf
+            reason = OVERFLOW
 
     has_value = not math.isnan(out.progress_value)
     if out.target_achieved:
@@ -656,6 +659,7 @@ def _progress_block(
             value[own] = s[own] * d[own] * cagr[own]
 
         has_value = ~np.isnan(value)
+        why.set(go & ~has_value & (why.codes < 0), OVERFLOW)  # inf / inf
         status = TextColumn(n, STATUSES)
         rated = has_value & ~achieved
         sub = value >= high
