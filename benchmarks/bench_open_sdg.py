@@ -13,7 +13,7 @@ times in this process (imports and a first warm-up run excluded):
 and prints the medians per indicator and the project's ratio to each floor. With
 ``--baseline-src SRC`` it also times another checkout's code (e.g. ``/work/main/src``: read
 the files one by one with its ``read_open_sdg(csvs, configs)`` and score them) in a child
-process, and prints the speed-up. Target (issue 18): at least 2x faster per indicator than
+process, and prints the speed-up. Target: at least 2x faster per indicator than
 the code it replaces.
 
     .venv/bin/python benchmarks/bench_open_sdg.py [--indicators 250] [--repeat 5]
