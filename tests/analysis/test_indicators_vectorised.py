@@ -499,7 +499,7 @@ def _tree_reference(options, scores: dict, achieved: dict):
     return score, all(a for _, a in scored), True
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     options=st.lists(options_tree, min_size=1, max_size=4),
     specs=st.lists(indicator_specs, min_size=4, max_size=4),
