@@ -441,15 +441,45 @@ def import_iati_cmd(
 
 @app.command("import-open-sdg")
 def import_open_sdg_cmd(
-    csv: Annotated[Path, typer.Argument(help="An Open SDG data file (indicator_<id>.csv).", metavar="FILE")],
-    config: Annotated[Path, typer.Argument(help="The indicator's Open SDG settings file (.yml).", metavar="SETTINGS")],
-    out_dir: Annotated[Path, typer.Argument(help="The folder to write the package to.", metavar="FOLDER")],
+    source: Annotated[
+        Path,
+        typer.Argument(
+            help="An Open SDG data repository folder (data/, indicator-config/ or meta/), "
+            "or one indicator's data file (indicator_<id>.csv).",
+            metavar="FOLDER|FILE",
+        ),
+    ],
+    second: Annotated[
+        Path,
+        typer.Argument(
+            help="With a repository: the folder to write the package to. "
+            "With a data file: the indicator's settings file (.yml or .md).",
+            metavar="FOLDER|SETTINGS",
+        ),
+    ],
+    third: Annotated[
+        Path | None,
+        typer.Argument(help="With a data file and its settings: the folder to write the package to.", metavar="FOLDER"),
+    ] = None,
 ) -> None:
-    """Read an Open SDG indicator (data and progress options) into a package folder."""
+    """Read Open SDG indicators (data and progress options) into a package folder.
+
+    import-open-sdg DIR OUT (every indicator with automatic progress calculation) or
+    import-open-sdg CSV CONFIG OUT (one indicator). An indicator that cannot be read is
+    reported and the others are written; exit 5 when none can be read.
+    """
     from partner_analytics.importers.open_sdg import import_open_sdg
 
-    path = import_open_sdg(csv, config, out_dir)
+    config, out_dir = (None, second) if third is None else (second, third)
+    path = import_open_sdg(source, config, out_dir)
     _say(out, f"package written to {path}")
+    listed = path / "_import_problems.csv"
+    problems = pd.read_csv(listed, dtype=str, keep_default_na=False) if listed.is_file() else None
+    if problems is not None and len(problems):
+        errors = problems[problems["severity"] == "error"]
+        for rec in errors.itertuples(index=False):
+            _say(err, f"error: {rec.file}: {rec.message}")
+        _say(out, f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s): see {listed}")
 
 
 def _sections(text: str | None) -> list[str] | None:

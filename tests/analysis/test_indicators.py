@@ -298,11 +298,18 @@ def test_fewer_than_one_year_between_base_and_latest_is_not_available_with_the_r
 
 
 def test_quarterly_data_over_three_years_are_measured_in_fractional_years():
+    p = package([{"indicator_id": "x"}], [("x", "2021-Q1", 100), ("x", "2022-Q3", 103)])
+    r = one(p)
+    # 31 Mar 2021 -> 31 Mar 2022 is one year; then 31 Mar -> 30 Sep 2022 is 183 of 365 days
+    dt = 1 + 183 / 365
+    assert r["cagr"] == pytest.approx(1.03 ** (1 / dt) - 1)
+
+
+def test_quarters_on_the_same_calendar_date_are_whole_years_apart_across_a_leap_year():
     p = package([{"indicator_id": "x"}], [("x", "2021-Q1", 100), ("x", "2024-Q1", 103)])
     r = one(p)
-    # 2021-Q1 = 2021 + 89/365, 2024-Q1 = 2024 + 90/366 (leap year)
-    dt = (2024 + 90 / 366) - (2021 + 89 / 365)
-    assert r["cagr"] == pytest.approx(1.03 ** (1 / dt) - 1)
+    # 31 March 2021 -> 31 March 2024: exactly 3 years (methods.md 6), although 2024 is leap
+    assert r["cagr"] == pytest.approx(1.03 ** (1 / 3) - 1)
 
 
 def test_base_and_latest_of_different_signs_are_not_available():

@@ -248,6 +248,8 @@ def _check_measure(cases: list[dict], method: str) -> None:
         assert bool(got["target_achieved"][i]) == want.target_achieved, case
         assert status[i] == want.status, case
         assert (reason[i] or "") == want.reason, case
+        # every series that is not available says why, in words
+        assert want.status != "not_available" or want.reason, case
         assert warnings[i] == ("; ".join(want.warnings) or None), case
 
 
@@ -290,6 +292,8 @@ EDGE_CASES = [
     {"base_value": 50.0, "latest_value": 55.0, "target_value": 70.0, "latest_time": 2014.0},
     {"base_value": 50.0, "latest_value": math.nan, "target_value": 0.0},
     {"base_value": math.nan, "latest_value": 50.0, "target_value": 70.0},
+    # both growth rates overflow to +inf: their ratio is NaN, and the reason says so
+    {"base_value": 1e-300, "latest_value": 1e300, "target_value": 1.5e300, "latest_time": 2016.0},
 ]  # fmt: skip
 
 
@@ -454,3 +458,74 @@ def test_group_means_equal_numpy_mean_of_each_group_to_the_bit(groups):
     for k, g in enumerate(groups):
         want = float(np.mean(np.array(g, dtype="float64"))) if g else math.nan
         assert _same(float(got[k]), want), (len(g), got[k], want)
+
+
+# --- the indicator score over the options' tree (groups of groups, listings twice) ----------
+
+# An option is a series (its index) or a group: a list of options.
+options_tree = st.recursive(
+    st.integers(0, 3),
+    lambda inner: st.lists(inner, min_size=1, max_size=3),
+    max_leaves=8,
+)
+
+
+def _paths(options, prefix=()) -> dict[int, list[tuple[int, ...]]]:
+    """Where each series is listed: {series: [path, ...]} (1-based positions)."""
+    out: dict[int, list[tuple[int, ...]]] = {}
+    for k, option in enumerate(options, start=1):
+        if isinstance(option, list):
+            for series, paths in _paths(option, (*prefix, k)).items():
+                out.setdefault(series, []).extend(paths)
+        else:
+            out.setdefault(option, []).append((*prefix, k))
+    return out
+
+
+def _tree_reference(options, scores: dict, achieved: dict):
+    """(score, achieved, scored) of a list of options: the mean of the members' scores that
+    exist, each group's score its own such mean, written as a recursion (np.mean per list)."""
+    got = []
+    for option in options:
+        if isinstance(option, list):
+            got.append(_tree_reference(option, scores, achieved))
+        else:
+            s = scores[option]
+            got.append((s, achieved[option], not math.isnan(s)))
+    scored = [(s, a) for s, a, ok in got if ok]
+    if not scored:
+        return math.nan, False, False
+    score = float(np.mean(np.array([s for s, _ in scored], dtype="float64")))
+    return score, all(a for _, a in scored), True
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    options=st.lists(options_tree, min_size=1, max_size=4),
+    specs=st.lists(indicator_specs, min_size=4, max_size=4),
+    obs=st.lists(observation, max_size=30),
+)
+def test_indicator_scores_average_the_options_tree_innermost_first(options, specs, obs):
+    listed = _paths(options)
+    specs = [{**s, "parent_id": "P", "group": None} for s in specs]
+    p = random_package(specs, [o for o in obs if o[0] in listed], sort=False)
+    ind = p.indicators.copy()
+    ind["option_path"] = [
+        _opensdg.format_option_paths(listed[k]) if k in listed else None for k in range(4)
+    ]
+    ind = ind[ind["option_path"].notna()]
+    q = Partnership.from_frames(
+        partners=PARTNERS,
+        indicators=ind.drop(columns=["_file", "_row"], errors="ignore"),
+        observations=p.observations.drop(columns=["_file", "_row"], errors="ignore"),
+        today=TODAY,
+    )
+    progress = indicator_progress(q).set_index("indicator_id")
+    scores = {k: float(progress.loc[f"i{k}", "score"]) for k in listed}
+    achieved = {k: bool(progress.loc[f"i{k}", "target_achieved"]) for k in listed}
+    want_score, want_achieved, _ = _tree_reference(options, scores, achieved)
+    row = indicator_scores(q).iloc[0]
+    assert _same(float(row["score"]), want_score)
+    assert bool(row["target_achieved"]) == want_achieved
+    assert row["n_units"] == len(options)
+    assert row["status"] == status_from_score(want_score, want_achieved)

@@ -212,3 +212,199 @@ def test_every_canadian_indicator_imports_one_indicator_per_progress_option(inid
     n = sum(len(o["group"]) if "group" in o else 1 for o in options)
     assert len(p.indicators) == n
     assert set(p.indicators["parent_id"]) == {inid}
+
+
+# --- configuration shapes (methods.md 6: groups nest, a listing twice counts twice) --------
+
+# Three series, no target, direction positive, base 2015, latest 2020 (5 years):
+# A 100 -> 110: v = 1.1^(1/5) - 1 = 0.0192449 >= 0.015: score min(500 v - 5, 5) = 4.622438
+# B 100 -> 95:  v = 0.95^(1/5) - 1 = -0.0102062 < 0: score max(125 v - 2.5, -5) = -3.775777
+# C 100 -> 101: v = 1.01^(1/5) - 1 = 0.0019920 in [0, 0.005): score 500 v - 2.5 = -1.503976
+SHAPES_CSV = """Year,Series,Value
+2015,A,100
+2020,A,110
+2015,B,100
+2020,B,95
+2015,C,100
+2020,C,101
+"""
+S_A = min(500 * (1.1**0.2 - 1) - 5, 5)
+S_B = max(125 * (0.95**0.2 - 1) - 2.5, -5)
+S_C = 500 * (1.01**0.2 - 1) - 2.5
+
+
+def shapes(tmp_path: Path, options: str):
+    cfg = "auto_progress_calculation: true\nprogress_calculation_options:\n" + options
+    return read_open_sdg(*write(tmp_path, "1-1-1", SHAPES_CSV, cfg))
+
+
+def test_series_scores_of_the_shapes_fixture_are_the_hand_computed_ones(tmp_path):
+    p = shapes(tmp_path, "".join(f"- series: {s}\n  direction: positive\n" for s in "ABC"))
+    scores = indicator_progress(p).set_index("indicator_id")["score"]
+    assert scores.to_dict() == {"1-1-1 / A": S_A, "1-1-1 / B": S_B, "1-1-1 / C": S_C}
+    assert (round(S_A, 6), round(S_B, 6), round(S_C, 6)) == (4.622438, -3.775777, -1.503976)
+
+
+def test_a_series_listed_twice_inside_a_group_counts_twice(tmp_path):
+    p = shapes(
+        tmp_path,
+        """- group:
+  - series: A
+    direction: positive
+  - series: B
+    direction: positive
+  - series: B
+    direction: positive
+""",
+    )
+    # one series B, listed twice: no duplicate indicator_id, and the group is mean(A, B, B)
+    assert p.indicators["indicator_id"].tolist() == ["1-1-1 / A", "1-1-1 / B"]
+    assert p.indicators["option_path"].tolist() == ["1.1", "1.2; 1.3"]
+    row = indicator_scores(p).iloc[0]
+    assert row["score"] == pytest.approx((S_A + S_B + S_B) / 3, rel=1e-15)
+    assert round(row["score"], 6) == -0.976372
+    assert (row["n_series"], row["n_units"], row["status"]) == (2, 1, "limited_progress")
+
+
+def test_the_same_option_listed_twice_at_the_top_level_counts_twice(tmp_path):
+    option_a = "- series: A\n  direction: positive\n"
+    p = shapes(tmp_path, option_a + option_a + "- series: B\n  direction: positive\n")
+    assert p.indicators["indicator_id"].tolist() == ["1-1-1 / A", "1-1-1 / B"]
+    row = indicator_scores(p).iloc[0]
+    # mean(A, A, B) = (4.622438 + 4.622438 - 3.775777) / 3 = 1.823033
+    assert row["score"] == pytest.approx((S_A + S_A + S_B) / 3, rel=1e-15)
+    assert round(row["score"], 6) == 1.823033
+    assert (row["n_units"], row["status"]) == (3, "moderate_progress")
+
+
+# A, then a group of B and a group of (C, A)
+NESTED = """- series: A
+  direction: positive
+- group:
+  - series: B
+    direction: positive
+  - group:
+    - series: C
+      direction: positive
+    - series: A
+      direction: positive
+"""
+
+
+def test_nested_groups_are_averaged_innermost_first(tmp_path):
+    p = shapes(tmp_path, NESTED)
+    # no inner group becomes an unfiltered series named after the indicator
+    assert p.indicators["indicator_id"].tolist() == ["1-1-1 / A", "1-1-1 / B", "1-1-1 / C"]
+    assert p.indicators["option_path"].tolist() == ["1; 2.2.2", "2.1", "2.2.1"]
+    # inner = mean(C, A) = 1.559231; middle = mean(B, inner) = -1.108273;
+    # indicator = mean(A, middle) = 1.757083 (flattened, mean(A, B, C, A) would be 0.991281)
+    inner = (S_C + S_A) / 2
+    middle = (S_B + inner) / 2
+    row = indicator_scores(p).iloc[0]
+    assert row["score"] == pytest.approx((S_A + middle) / 2, rel=1e-15)
+    assert round(row["score"], 6) == 1.757083
+    assert (row["n_units"], row["status"]) == (2, "moderate_progress")
+
+
+def test_the_same_name_with_other_parameters_is_a_second_series(tmp_path):
+    p = shapes(
+        tmp_path,
+        "- series: A\n  direction: positive\n- series: A\n  direction: negative\n",
+    )
+    ind = p.indicators.set_index("indicator_id")
+    assert list(ind.index) == ["1-1-1 / A", "1-1-1 / A (option 2)"]
+    assert ind["direction"].tolist() == ["increase", "decrease"]
+    # decrease desired: v = -0.0192449 < 0: max(125 v - 2.5, -5) = -4.905561
+    scores = indicator_progress(p).set_index("indicator_id")["score"]
+    assert scores["1-1-1 / A (option 2)"] == max(125 * -(1.1**0.2 - 1) - 2.5, -5)
+
+
+def test_nested_groups_and_listings_survive_writing_and_loading_the_package(tmp_path):
+    cfg = "auto_progress_calculation: true\nprogress_calculation_options:\n" + NESTED
+    data, config = write(tmp_path, "1-1-1", SHAPES_CSV, cfg)
+    out = import_open_sdg(data, config, tmp_path / "pkg")
+    q = load_partnership(out)
+    assert (
+        indicator_scores(q)["score"].tolist()
+        == indicator_scores(read_open_sdg(data, config))["score"].tolist()
+    )
+
+
+# --- selection rules of sdg-build 2.4.0 -------------------------------------------------------
+
+
+def filtered(field: str, value: str, extra: str = "") -> str:
+    """A config with one option filtering ``field = value`` (``extra``: more option keys)."""
+    return (
+        "auto_progress_calculation: true\nprogress_calculation_options:\n"
+        f"- disaggregation:\n  - field: {field}\n    value: {value}\n{extra}"
+    )
+
+
+def test_a_disaggregation_filter_whose_value_does_not_occur_is_not_available(tmp_path):
+    # Only Ontario rows; the option asks for Yukon. Ignoring the filter (as before) would give
+    # Ontario 10 -> 4 against a target of 5, decrease: target_achieved, score 5.
+    csv = "Year,Geography,Value\n2015,Ontario,10\n2020,Ontario,4\n"
+    cfg = filtered("Geography", "Yukon", "  target: 5\n")
+    p = read_open_sdg(*write(tmp_path, "3-3-3", csv, cfg))
+    r = indicator_progress(p).iloc[0]
+    assert r["indicator_id"] == "3-3-3 / Yukon"
+    assert r["status"] == "not_available"
+    assert pd.isna(r["base_value"]) and pd.isna(r["score"])
+    reason = "the configured disaggregation Geography = Yukon does not occur in the data"
+    assert r["reason"] == reason
+    assert f"3-3-3 / Yukon: {reason}; the series is not available" in p.problems["message"].tolist()
+    assert indicator_scores(p).iloc[0]["status"] == "not_available"
+
+
+def test_a_filter_on_a_column_the_data_lacks_is_not_available(tmp_path):
+    csv = "Year,Value\n2015,10\n2020,4\n"
+    cfg = filtered("Sex", "Female")
+    r = indicator_progress(read_open_sdg(*write(tmp_path, "3-3-3", csv, cfg))).iloc[0]
+    assert r["status"] == "not_available"
+    assert r["reason"] == (
+        "the configured disaggregation Sex = Female does not occur in the data (no column Sex)"
+    )
+
+
+OTHER_COLUMNS_CSV = """Year,Geography,Sex,Value
+2015,,,45
+2020,,,47
+2015,Ontario,,50
+2020,Ontario,,52
+2015,Ontario,Female,40
+2020,Ontario,Female,70
+"""
+
+
+def test_other_disaggregations_that_still_vary_are_taken_where_they_are_empty(tmp_path):
+    cfg = filtered("Geography", "Ontario", "  direction: positive\n")
+    p = read_open_sdg(*write(tmp_path, "5-5-5", OTHER_COLUMNS_CSV, cfg))
+    r = indicator_progress(p).iloc[0]
+    # after Geography = Ontario, Sex still varies ('' and Female): the rows with Sex empty,
+    # 50 -> 52: v = 1.04^(1/5) - 1 = 0.00787499 in [0.005, 0.015): 250 v - 1.25 = 0.718747
+    assert (r["base_value"], r["latest_value"]) == (50.0, 52.0)
+    assert r["status"] == "moderate_progress"
+    assert r["score"] == 250 * (1.04**0.2 - 1) - 1.25
+    assert round(r["score"], 6) == 0.718747
+    assert len(p.problems) == 0
+
+
+def test_other_disaggregations_that_vary_and_are_never_empty_leave_no_series(tmp_path):
+    csv = "Year,Geography,Sex,Value\n2015,Ontario,Male,1\n2020,Ontario,Male,2\n" \
+          "2015,Ontario,Female,3\n2020,Ontario,Female,4\n"  # fmt: skip
+    cfg = filtered("Geography", "Ontario")
+    r = indicator_progress(read_open_sdg(*write(tmp_path, "5-5-5", csv, cfg))).iloc[0]
+    assert r["status"] == "not_available"
+    assert r["reason"] == (
+        "after the configured disaggregation, Sex still vary and no row leaves them empty"
+    )
+
+
+def test_a_constant_other_disaggregation_is_kept(tmp_path):
+    # Age is 15+ on every Ontario row: it does not vary, so those rows are the series
+    csv = "Year,Geography,Age,Value\n2015,Ontario,15+,100\n2020,Ontario,15+,110\n" \
+          "2015,Quebec,15+,7\n"  # fmt: skip
+    cfg = filtered("Geography", "Ontario", "  direction: positive\n")
+    r = indicator_progress(read_open_sdg(*write(tmp_path, "5-5-5", csv, cfg))).iloc[0]
+    assert (r["base_value"], r["latest_value"], r["score"]) == (100.0, 110.0, S_A)

@@ -13,15 +13,24 @@ order. Two statements of the same measure:
   check it on random series). Powers go through the C library's ``pow`` (as Python's ``**``
   does), not numpy's ``power``, which evaluates them with its own SIMD kernel on some CPUs
   (AVX-512) and may then differ in the last bit.
+
+Times are positions in years (``analysis.indicators.period_time``: a year label is that year,
+a day d is ``d.year + (day_of_year(d) - 1) / days_in_year``); the years *between* two times,
+which every growth rate and the one-year rule use, follow the calendar (methods.md 6):
+:func:`years_between`.
 """
 
 from __future__ import annotations
 
+import calendar
 import math
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
+
+from partner_analytics.analysis._common import _means
 
 __all__ = [
     "STATUSES",
@@ -32,6 +41,8 @@ __all__ = [
     "series_progress",
     "series_progress_arrays",
     "status_from_score",
+    "years_between",
+    "years_between_arrays",
 ]
 
 STATUSES = (
@@ -49,6 +60,7 @@ THRESHOLDS_TARGET = (0.95, 0.6, 0.0)
 # UNSD 2022 progress chart: bands of CR = CAGR_a / CAGR_r.
 THRESHOLDS_UNSD2022 = (0.95, 0.5, -0.1)
 LIMIT_EXPONENT = 4.44
+OVERFLOW = "the growth rates are too large to compare: the values are too far apart"
 ZERO_REPLACEMENT = 0.001
 
 
@@ -74,15 +86,54 @@ class SeriesProgress:
     warnings: list[str] = field(default_factory=list)
 
 
+def _day(t: float) -> date:
+    """The day a time in years stands for (the inverse of ``period_time``, to the nearest day)."""
+    year = math.floor(t)
+    days = 366 if calendar.isleap(year) else 365
+    return date(year, 1, 1) + timedelta(days=round((t - year) * days))
+
+
+def _anniversary(d: date, year: int) -> date:
+    """``d``'s calendar date in ``year`` (29 February is 28 February in a common year)."""
+    if d.month == 2 and d.day == 29 and not calendar.isleap(year):
+        return date(year, 2, 28)
+    return d.replace(year=year)
+
+
+def years_between(t0: float, t1: float) -> float:
+    """Years from time ``t0`` to time ``t1`` by the calendar (negative when ``t1`` is earlier).
+
+    The same calendar date in two years is exactly that many years apart (31 Dec 2024 to
+    31 Dec 2025 is 1.0, leap day or not); within a year time runs by days: n whole years to
+    the last anniversary of ``t0``'s day on or before ``t1``'s day, plus the days since it
+    over the days to the next anniversary (365 or 366). 29 February's anniversary in a
+    common year is 28 February. Year labels stand for 1 January, so annual data are whole
+    years apart (``t1 - t0`` exactly).
+
+    >>> years_between(2024 + 365 / 366, 2025 + 364 / 365)  # 31 Dec 2024 -> 31 Dec 2025
+    1.0
+    """
+    a, b = _day(t0), _day(t1)
+    if b < a:
+        return -years_between(t1, t0)
+    n = b.year - a.year
+    if _anniversary(a, a.year + n) > b:
+        n -= 1
+    start = _anniversary(a, a.year + n)
+    end = _anniversary(a, a.year + n + 1)
+    return n + (b - start).days / (end - start).days
+
+
 def growth(a: float, b: float, ta: float, tb: float) -> float:
-    """Compound annual growth from ``b`` at ``tb`` to ``a`` at ``ta``: (a/b)^(1/(ta-tb)) - 1.
+    """Compound annual growth from ``b`` at ``tb`` to ``a`` at ``ta``: (a/b)^(1/years) - 1,
+    years = :func:`years_between` (tb, ta) (``ta - tb`` for year labels).
 
     A power too large for a float is infinite, as in IEEE arithmetic and in the array
     version (Python's ``**`` raises OverflowError instead): e.g. a target of 6e-230 dated
     half a year before a base of 0 (0.001).
     """
     try:
-        return ((a / b) ** (1 / (ta - tb))) - 1
+        return ((a / b) ** (1 / years_between(tb, ta))) - 1
     except OverflowError:
         return math.inf
 
@@ -224,12 +275,12 @@ def series_progress(
         reason = f"base ({base:g}) and latest ({latest:g}) values have different signs"
     elif base_time > latest_time:
         reason = "the base lies after the latest observation"
-    elif latest_time - base_time < 1:
+    elif years_between(base_time, latest_time) < 1:
         reason = "fewer than one year between base and latest observation"
     if not reason:
         out.cagr = growth(latest, base, latest_time, base_time)
         if has_target:
-            if target_time == base_time:
+            if years_between(base_time, target_time) == 0:
                 reason = "the target date equals the base date"
             elif (target > 0) != (base > 0):
                 reason = f"target ({target:g}) and base ({base:g}) values have different signs"
@@ -245,6 +296,8 @@ def series_progress(
             reason = "the UNSD 2022 progress chart assesses series with a numerical target only"
         else:
             out.progress_value = out.s * d * out.cagr
+        if not reason and math.isnan(out.progress_value):  # inf / inf
+            reason = OVERFLOW
 
     has_value = not math.isnan(out.progress_value)
     if out.target_achieved:
@@ -567,16 +620,20 @@ def _progress_block(
             )  # fmt: skip
         after = ok & ~signs & (base_time > latest_time)
         why.set(after, "the base lies after the latest observation")
-        short = ok & ~signs & ~after & (latest_time - base_time < 1)
+        span = nan.copy()  # years from base to latest
+        span[ok] = years_between_arrays(base_time[ok], latest_time[ok])
+        short = ok & ~signs & ~after & (span < 1)
         why.set(short, "fewer than one year between base and latest observation")
         go = ok & ~(signs | after | short)
 
         cagr = nan.copy()
-        cagr[go] = _growth(latest[go], base[go], latest_time[go], base_time[go])
+        cagr[go] = libm_pow(latest[go] / base[go], 1 / span[go]) - 1
         cagr_target = nan.copy()
         value = nan.copy()
         go_t = go & has_target
-        same_date = go_t & (target_time == base_time)
+        to_target = np.full(n, np.nan)  # years from base to target
+        to_target[go_t] = years_between_arrays(base_time[go_t], target_time[go_t])
+        same_date = go_t & (to_target == 0)
         why.set(same_date, "the target date equals the base date")
         t_signs = go_t & ~same_date & ((target > 0) != (base > 0))
         if t_signs.any():
@@ -586,7 +643,7 @@ def _progress_block(
                 + ") values have different signs",
             )  # fmt: skip
         calc = go_t & ~same_date & ~t_signs
-        cagr_target[calc] = _growth(target[calc], base[calc], target_time[calc], base_time[calc])
+        cagr_target[calc] = libm_pow(target[calc] / base[calc], 1 / to_target[calc]) - 1
         flat = calc & (cagr_target == 0)
         why.set(flat, "the target equals the base value: no growth is required")
         ratio = calc & ~flat
@@ -602,6 +659,7 @@ def _progress_block(
             value[own] = s[own] * d[own] * cagr[own]
 
         has_value = ~np.isnan(value)
+        why.set(go & ~has_value & (why.codes < 0), OVERFLOW)  # inf / inf
         status = TextColumn(n, STATUSES)
         rated = has_value & ~achieved
         sub = value >= high
@@ -661,9 +719,50 @@ def _progress_block(
     }
 
 
-def _growth(a: np.ndarray, b: np.ndarray, ta: np.ndarray, tb: np.ndarray) -> np.ndarray:
-    """:func:`growth` elementwise: the same operations, the power by ``pow``."""
-    return libm_pow(a / b, 1 / (ta - tb)) - 1
+def _days(t: np.ndarray) -> np.ndarray:
+    """:func:`_day` elementwise, as ``datetime64[D]`` (finite times)."""
+    year = np.floor(t)
+    y = year.astype(np.int64)
+    leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
+    doy = np.rint((t - year) * np.where(leap, 366, 365)).astype(np.int64)
+    return (y - 1970).astype("datetime64[Y]").astype("datetime64[D]") + doy.astype("timedelta64[D]")
+
+
+def _anniversaries(month: np.ndarray, day: np.ndarray, year: np.ndarray) -> np.ndarray:
+    """:func:`_anniversary` elementwise: month (0-11) and day (0-30) offsets in ``year``."""
+    first = (year - 1970).astype("datetime64[Y]").astype("datetime64[M]") + month
+    length = ((first + 1).astype("datetime64[D]") - first.astype("datetime64[D]")).astype(np.int64)
+    return first.astype("datetime64[D]") + np.minimum(day, length - 1).astype("timedelta64[D]")
+
+
+def years_between_arrays(t0: np.ndarray, t1: np.ndarray) -> np.ndarray:
+    """:func:`years_between` elementwise (NaN where a time is missing), to the bit.
+
+    Year labels (whole times) are ``t1 - t0``, which the calendar rule gives exactly; other
+    times take the calendar.
+    """
+    t0 = np.asarray(t0, dtype="float64")
+    t1 = np.asarray(t1, dtype="float64")
+    with np.errstate(invalid="ignore"):
+        out = t1 - t0
+        cal = np.isfinite(out) & ((np.floor(t0) != t0) | (np.floor(t1) != t1))
+    if not cal.any():
+        return out
+    a, b = _days(t0[cal]), _days(t1[cal])
+    back = b < a
+    a, b = np.where(back, b, a), np.where(back, a, b)
+    years_a = a.astype("datetime64[Y]")
+    month = (a.astype("datetime64[M]") - years_a.astype("datetime64[M]")).astype(np.int64)
+    day = (a - a.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64)
+    ya = years_a.astype(np.int64) + 1970
+    n = b.astype("datetime64[Y]").astype(np.int64) + 1970 - ya
+    n = n - (_anniversaries(month, day, ya + n) > b)
+    start = _anniversaries(month, day, ya + n)
+    end = _anniversaries(month, day, ya + n + 1)
+    rem = (b - start).astype(np.int64)
+    years = n + rem / (end - start).astype(np.int64)
+    out[cal] = np.where(back, -years, years)
+    return out
 
 
 def limit_coefficient_arrays(base: np.ndarray, limit: np.ndarray) -> np.ndarray:
@@ -678,3 +777,167 @@ def limit_coefficient_arrays(base: np.ndarray, limit: np.ndarray) -> np.ndarray:
         out[inside] = 1 - libm_pow(b[inside] / lim[inside], LIMIT_EXPONENT)
         out[beyond] = 1 - libm_pow((2 * lim[beyond] - b[beyond]) / lim[beyond], LIMIT_EXPONENT)
     return out
+
+
+# --- the indicator score: options, groups and groups of groups ------------------------------
+#
+# An Open SDG indicator lists its series in ``progress_calculation_options``; an option may be
+# a ``group`` of options, which may be groups in turn. The indicator score is the mean of the
+# top-level options' scores, a group's score the mean of its members' (innermost first: a mean
+# of means), each mean over the members that have a score; a member listed twice counts twice.
+# A series' listings are written as paths of 1-based positions: "2.1" is member 1 of the group
+# at option 2, "1; 3" a series listed as options 1 and 3 (the ``option_path`` column).
+
+
+def format_option_paths(paths: list[tuple[int, ...]]) -> str:
+    """``[(2, 1), (3,)]`` -> ``"2.1; 3"`` (the text of the ``option_path`` column)."""
+    return "; ".join(".".join(str(k) for k in path) for path in paths)
+
+
+def parse_option_paths(text) -> list[tuple[int, ...]] | None:
+    """The listings of an ``option_path`` text; None when missing or not such a text."""
+    if text is None or not isinstance(text, str) or not text.strip():
+        return None
+    paths = []
+    for part in text.split(";"):
+        keys = part.strip().split(".")
+        if not all(k.isdigit() and int(k) >= 1 for k in keys):
+            return None
+        paths.append(tuple(int(k) for k in keys))
+    return paths
+
+
+def option_leaves(
+    ipos: np.ndarray,
+    gid: np.ndarray,
+    option_path: np.ndarray,
+    group: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One leaf per listing of each row's series, in listing order within each output row.
+
+    ``ipos``: per row (a measured series), the position of its indicator; ``gid``: per row,
+    its output row (indicator and ``by`` group); ``option_path``, ``group``: per indicator,
+    texts or None. A series with an ``option_path`` is listed where the path says; one
+    without is listed once, inside its configured ``group`` when it has one (series of one
+    indicator that share a group label form one group), at the top level otherwise.
+
+    Returns ``leaf_row`` (the row of each leaf), ``depth`` (how many groups hold it) and
+    ``ancestors`` (codes of those groups, outermost first, -1 beyond the depth); the leaves
+    are ordered by output row, then by option position (rows without paths after, in row
+    order), so each group's members come in the order they are listed.
+    """
+    n_ind = len(option_path)
+    codes: dict[tuple, int] = {}
+    occ_anc: list[tuple[int, ...]] = []
+    occ_rank: list[tuple[int, ...] | None] = []
+    n_occ = np.zeros(n_ind, dtype=np.intp)
+    for i in range(n_ind):
+        paths = parse_option_paths(option_path[i])
+        if paths is not None:
+            for path in paths:
+                occ_anc.append(tuple(codes.setdefault(("o", *path[:k]), len(codes))
+                                     for k in range(1, len(path))))  # fmt: skip
+                occ_rank.append(path)
+            n_occ[i] = len(paths)
+        else:
+            label = group[i]
+            has_group = label is not None and not (isinstance(label, float) and math.isnan(label))
+            occ_anc.append((codes.setdefault(("g", str(label)), len(codes)),) if has_group else ())
+            occ_rank.append(None)
+            n_occ[i] = 1
+    occ_start = np.r_[0, np.cumsum(n_occ)[:-1]].astype(np.intp) if n_ind else n_occ
+    depth_max = max((len(a) for a in occ_anc), default=0)
+    occ_depth = np.array([len(a) for a in occ_anc], dtype=np.intp)
+    anc_table = np.full((len(occ_anc), max(depth_max, 1)), -1, dtype=np.int64)
+    for k, a in enumerate(occ_anc):
+        anc_table[k, : len(a)] = a
+    ranked = sorted({r for r in occ_rank if r is not None})
+    rank_of = {r: k for k, r in enumerate(ranked)}
+    occ_kind = np.array([0 if r is not None else 1 for r in occ_rank], dtype=np.intp)
+    occ_pos = np.array([rank_of[r] if r is not None else 0 for r in occ_rank], dtype=np.intp)
+
+    ipos = np.asarray(ipos, dtype=np.intp)
+    per_row = n_occ[ipos]
+    leaf_row = np.repeat(np.arange(len(ipos)), per_row)
+    offsets = np.arange(len(leaf_row)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
+    occ = occ_start[ipos][leaf_row] + offsets
+    kind = occ_kind[occ]
+    pos = np.where(kind == 0, occ_pos[occ], leaf_row)
+    order = np.lexsort((leaf_row, pos, kind, np.asarray(gid)[leaf_row]))
+    occ = occ[order]
+    return leaf_row[order], occ_depth[occ], anc_table[occ]
+
+
+def nested_means(
+    g: np.ndarray,
+    depth: np.ndarray,
+    ancestors: np.ndarray,
+    score: np.ndarray,
+    achieved: np.ndarray,
+    n_out: int,
+) -> dict:
+    """Scores of nested groups, innermost first, and of each output row.
+
+    One leaf per listing (see :func:`option_leaves`), in listing order: ``g`` its output row,
+    ``depth`` and ``ancestors`` its groups, ``score`` (NaN: not scored) and ``achieved``.
+    A group's score is the mean of its members' scores that exist, in listing order
+    (``np.mean``'s bits, see ``_common._means``); a group without any is not scored. Returns
+    per output row: score (mean of the top-level members' scores), target_achieved (every
+    scored member, all the way down, achieved its target, and one at least is scored),
+    n_units (top-level members, as listed) and n_scored_units.
+    """
+    n = len(g)
+    item_g = np.asarray(g, dtype=np.int64)
+    item_depth = np.asarray(depth, dtype=np.intp)
+    item_anc = np.asarray(ancestors, dtype=np.int64)
+    item_anc = item_anc.reshape(n, item_anc.shape[1] if item_anc.ndim == 2 else 1)
+    item_first = np.arange(n)
+    item_score = np.asarray(score, dtype="float64")
+    item_ok = np.asarray(achieved, dtype=bool)
+    width = int(item_anc.max()) + 2 if item_anc.size else 1
+
+    def merge(idx: np.ndarray, key: np.ndarray):
+        """Means of the items ``idx`` (in listing order) per ``key``, keys in first order."""
+        node, uniques = pd.factorize(key)
+        order = np.argsort(node, kind="stable")
+        members, mnode = idx[order], node[order]
+        sc = item_score[members]
+        has = ~np.isnan(sc)
+        n_nodes = len(uniques)
+        counts = np.bincount(mnode[has], minlength=n_nodes)
+        means = _means(sc[has], counts)
+        missed = np.bincount(mnode[has], weights=~item_ok[members][has], minlength=n_nodes)
+        sizes = np.bincount(mnode, minlength=n_nodes)
+        first = members[np.r_[0, np.cumsum(sizes)[:-1]].astype(np.intp)] if n_nodes else sizes
+        return first, means, (counts > 0) & (missed == 0), counts, sizes
+
+    for level in range(int(item_depth.max()) if n else 0, 0, -1):
+        idx = np.flatnonzero(item_depth == level)
+        if not len(idx):
+            continue
+        idx = idx[np.argsort(item_first[idx], kind="stable")]
+        key = item_g[idx] * width + item_anc[idx, level - 1] + 1
+        first, means, ok, _, _ = merge(idx, key)
+        keep = np.flatnonzero(item_depth != level)
+        item_g = np.r_[item_g[keep], item_g[first]]
+        item_anc = np.r_[item_anc[keep], item_anc[first]]
+        item_depth = np.r_[item_depth[keep], np.full(len(first), level - 1, dtype=np.intp)]
+        item_first = np.r_[item_first[keep], item_first[first]]
+        item_score = np.r_[item_score[keep], means]
+        item_ok = np.r_[item_ok[keep], ok]
+
+    idx = np.argsort(item_first, kind="stable")
+    out_score = np.full(n_out, np.nan)
+    out_ok = np.zeros(n_out, dtype=bool)
+    n_units = np.zeros(n_out, dtype=np.int64)
+    n_scored = np.zeros(n_out, dtype=np.int64)
+    if len(idx):
+        first, means, ok, counts, sizes = merge(idx, item_g[idx])
+        rows = item_g[first]
+        out_score[rows], out_ok[rows], n_units[rows], n_scored[rows] = means, ok, sizes, counts
+    return {
+        "score": out_score,
+        "target_achieved": out_ok,
+        "n_units": n_units,
+        "n_scored_units": n_scored,
+    }

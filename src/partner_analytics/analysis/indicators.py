@@ -14,7 +14,10 @@ Four frames, all from a loaded package's ``indicators`` and ``observations`` tab
 Package columns used beyond the contract (the loader keeps unknown ``indicators`` columns as
 text): ``parent_id`` names the indicator a series belongs to (series with the same parent are
 aggregated by :func:`indicator_scores`; without it every package indicator is its own
-parent), ``parent_name`` its display name. In ``observations`` a ``value_type`` column with
+parent), ``parent_name`` its display name; ``option_path`` where the series is listed in its
+indicator's Open SDG options (groups of groups, listings twice; see
+:func:`indicator_scores`) and ``selection_reason`` why the importer selected no data for it
+(then the series' reason). In ``observations`` a ``value_type`` column with
 the text ``target`` marks per-period targets (written by the IATI importer); those rows are
 disaggregated, so never part of the headline series, and :func:`indicator_trend` shows them.
 """
@@ -31,6 +34,8 @@ from partner_analytics.analysis._common import _means, _numpy_sums
 from partner_analytics.analysis._opensdg import (
     STATUSES,
     TextColumn,
+    nested_means,
+    option_leaves,
     series_progress_arrays,
 )
 from partner_analytics.data.periods import normalize_period, period_end
@@ -649,6 +654,11 @@ def _progress_frame(ind, series, *, method, by, as_of_end, group_targets) -> pd.
     )
     reason = res["reason"]
     reason.update(series["why"])  # the selection's reason is more precise than "no base value"
+    # an importer's reason why a series has no data (e.g. an Open SDG filter matching nothing)
+    note = _text_column(ind, "selection_reason")[s_ipos]
+    noted = (series["n_observations"] == 0) & np.not_equal(note, None)
+    if noted.any():
+        reason.set_each(noted, note[noted])
     date_warning = TextColumn(n)
     date_warning.set((td_missing & ~np.isnan(tv_ind))[s_ipos], "target date missing: 2030 used")
     with np.errstate(all="ignore"):
@@ -761,7 +771,10 @@ def indicator_scores(
     -----
     Each series is scored by :func:`indicator_progress` (Open SDG method). Series of one
     indicator that share a ``group`` are averaged first (mean of the scores that exist) and
-    count as one unit; the indicator score is the mean of the units' scores. Status:
+    count as one unit; the indicator score is the mean of the units' scores. Where the
+    ``indicators`` table has an ``option_path`` (written by the Open SDG importer), the
+    series are listed as the indicator's options list them: groups of groups are averaged
+    innermost first and a series listed twice counts twice (``_opensdg.nested_means``). Status:
     ``target_achieved`` when every scored series achieved its target, else by the score:
     [2.5, 5] substantial_progress, [0, 2.5) moderate_progress, [-2.5, 0) limited_progress,
     [-5, -2.5) deterioration; no score at all: not_available. A group achieves its target
@@ -778,40 +791,22 @@ def indicator_scores(
     ind = _indicators(p)
     keys = ["parent_id", *([by] if by else [])]
     n = len(progress)
-    # G: the output row (parent and group, in order of appearance); U: the unit (a configured
-    # group of series, else one series) within it
+    # G: the output row (parent and group, in order of appearance); the series' listings in
+    # the indicator's options (groups, groups of groups) are averaged innermost first
     gid = progress.groupby(keys, sort=False, dropna=False).ngroup().to_numpy(dtype=np.intp)
     n_out = int(gid.max()) + 1 if n else 0
-    unit_key = progress["group"].where(
-        progress["group"].notna(), "series:" + progress["indicator_id"]
-    )
-    uid = (
-        pd.DataFrame({"g": gid, "u": unit_key})
-        .groupby(["g", "u"], sort=False)
-        .ngroup()
-        .to_numpy(dtype=np.intp)
-    )
-    n_units_all = int(uid.max()) + 1 if n else 0
-    unit_g = np.zeros(n_units_all, dtype=np.intp)
-    unit_g[uid] = gid
-
     score = progress["score"].to_numpy(dtype="float64", na_value=np.nan)
-    achieved_row = progress["target_achieved"].to_numpy(dtype=bool)
     scored = ~np.isnan(score)
-    # unit score: mean of its scored series (np.mean's summation order, in row order)
-    at = np.flatnonzero(scored)
-    at = at[np.argsort(uid[at], kind="stable")]
-    unit_n = np.bincount(uid[at], minlength=n_units_all)
-    unit_score = _means(score[at], unit_n)
-    unit_ok = np.bincount(uid[at], weights=~achieved_row[at], minlength=n_units_all) == 0
-    has_score = unit_n > 0
-    # indicator score: mean of the scored units' scores, in order of appearance
-    units = np.flatnonzero(has_score)
-    units = units[np.argsort(unit_g[units], kind="stable")]
-    n_scored_units = np.bincount(unit_g[units], minlength=n_out)
-    out_score = _means(unit_score[units], n_scored_units)
-    n_missed = np.bincount(unit_g[units], weights=~unit_ok[units], minlength=n_out)
-    achieved = (n_scored_units > 0) & (n_missed == 0)
+    ipos = pd.Index(ind["indicator_id"]).get_indexer(progress["indicator_id"])
+    leaf_row, depth, ancestors = option_leaves(
+        ipos, gid, _text_column(ind, "option_path"), _text_column(ind, "group")
+    )
+    agg = nested_means(
+        gid[leaf_row], depth, ancestors, score[leaf_row],
+        progress["target_achieved"].to_numpy(dtype=bool)[leaf_row], n_out,
+    )  # fmt: skip
+    out_score, achieved = agg["score"], agg["target_achieved"]
+    n_scored_units = agg["n_scored_units"]
 
     first = np.full(n_out, n, dtype=np.intp)
     np.minimum.at(first, gid, np.arange(n))
@@ -841,7 +836,7 @@ def indicator_scores(
         {
             "n_series": pd.array(n_series, dtype="Int64"),
             "n_scored_series": pd.array(np.bincount(gid[scored], minlength=n_out), dtype="Int64"),
-            "n_units": pd.array(np.bincount(unit_g, minlength=n_out), dtype="Int64"),
+            "n_units": pd.array(agg["n_units"], dtype="Int64"),
             "n_scored_units": pd.array(n_scored_units, dtype="Int64"),
             "score": out_score,
             "target_achieved": achieved,
