@@ -74,6 +74,11 @@ REFERENCED = frozenset(
     | {parent for spec in TABLES.values() for _, parent, _ in spec.foreign if parent in TABLES}
 )
 _WHO = {"stakeholder_ratings": "rater_id", "assessments": "respondent_id"}
+# names the store itself puts into SQL (besides the contract's columns)
+_KNOWN_NAMES = frozenset(
+    {*TABLES, *(c for spec in TABLES.values() for c in spec.names), FILE_COL, ROW_COL,
+     "wave_end", "_import_id", "_seq", "_pos", "_keep", ORIGIN}
+)
 _NEVER_RATED = "is never rated in stakeholder_ratings"
 _CURRENCIES = "contributions are in several currencies"
 _NO_ROWS = "the table has a header but no rows"
@@ -100,6 +105,24 @@ def _run(con, sql: str, params=None) -> None:
     """Execute a statement and consume its result (DuckDB needs it before the next one)."""
     res = con.execute(sql, params) if params is not None else con.execute(sql)
     res.fetchall()
+
+
+def quote_ident(name: str, table: str | None = None) -> str:
+    """``name`` as a SQL identifier: a contract, store or checked extra column, ``"`` doubled.
+
+    Every identifier the store puts into SQL goes through here. A name that is neither a
+    column of the contract, one of the store's own, nor a plain name (letters, digits, ``_``;
+    see :data:`~partner_analytics.data.validate.COLUMN_NAME`) raises
+    :class:`~partner_analytics.errors.StoreError`: validation reports and drops such columns
+    before, so reaching here with one is a defect, never a way into SQL.
+    """
+    from partner_analytics.data.validate import plain_column_name
+    from partner_analytics.errors import StoreError
+
+    known = name in _KNOWN_NAMES or (table in TABLES and name in TABLES[table].names)
+    if not (known or plain_column_name(name)):
+        raise StoreError(f"refusing a column name that is not a plain name: {name[:40]!r}")
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _tables_in(con) -> set[str]:
@@ -151,7 +174,7 @@ def _read_tables(con) -> dict[str, pd.DataFrame]:
     for name in TABLE_ORDER:
         if name in have:
             frame = con.execute(
-                f'select * exclude (_import_id) from "{name}" order by _import_id, _seq'
+                f"select * exclude (_import_id) from {quote_ident(name)} order by _import_id, _seq"
             ).df()
             frame = frame.drop(columns=["_seq"])
             tables[name] = _cast(name, frame)
@@ -316,7 +339,7 @@ def _typed_column(spec: TableSpec, column: str, frame: pd.DataFrame, comma: set[
 def _stored_rows(con, name: str, join: str = "") -> pd.DataFrame:
     """Stored rows of a table as text, in store order, their ``_file`` marked as context."""
     frame = con.execute(
-        f'select s.* exclude (_import_id, _seq) from "{name}" s {join} '
+        f"select s.* exclude (_import_id, _seq) from {quote_ident(name)} s {join} "
         "order by s._import_id, s._seq"
     ).df()
     data = _as_text(_cast(name, frame))
@@ -336,8 +359,9 @@ def _match_stored(con, name: str, frame: pd.DataFrame, comma: set[str], stored_c
     stored = set(stored_cols)
 
     def condition(columns):
-        on = [f'n."{c}" is not distinct from s."{c}"' for c in columns if c in stored]
-        only_new = [f'n."{c}" is null' for c in columns if c not in stored]
+        q = {c: quote_ident(c, name) for c in columns}
+        on = [f"n.{q[c]} is not distinct from s.{q[c]}" for c in columns if c in stored]
+        only_new = [f"n.{q[c]} is null" for c in columns if c not in stored]
         return " and ".join(on), " and ".join(["n._keep", *only_new])
 
     same = np.zeros(len(frame), dtype=bool)
@@ -351,7 +375,8 @@ def _match_stored(con, name: str, frame: pd.DataFrame, comma: set[str], stored_c
         con.register("_import_new", typed)
         try:
             pos = con.execute(
-                f'select n._pos from _import_new n semi join "{name}" s on {on} where {where}'
+                f"select n._pos from _import_new n semi join {quote_ident(name)} s "
+                f"on {on} where {where}"
             ).fetchnumpy()["_pos"]
         finally:
             con.unregister("_import_new")
@@ -365,7 +390,7 @@ def _match_stored(con, name: str, frame: pd.DataFrame, comma: set[str], stored_c
             try:
                 ids.append(
                     con.execute(
-                        f'select s._import_id, s._seq from "{name}" s semi join '
+                        f"select s._import_id, s._seq from {quote_ident(name)} s semi join "
                         f"(select * from _import_new n where {where}) n on {on}"
                     ).df()
                 )
@@ -467,7 +492,7 @@ def _prepare(con, fresh: dict[str, RawTable], have: set[str]) -> _Batch:
     b = _Batch()
     for name in TABLE_ORDER:
         if name in have:
-            b.stored_rows[name] = con.execute(f'select count(*) from "{name}"').fetchall()[0][0]
+            b.stored_rows[name] = con.execute(f"select count(*) from {quote_ident(name)}").fetchall()[0][0]
     for name in TABLE_ORDER:
         in_store = name in have
         if name not in fresh and not (in_store and name in REFERENCED):
@@ -477,7 +502,7 @@ def _prepare(con, fresh: dict[str, RawTable], have: set[str]) -> _Batch:
         if in_store:
             b.stored_files[name] = [
                 r[0]
-                for r in con.execute(f'select distinct _file from "{name}" order by 1').fetchall()
+                for r in con.execute(f"select distinct _file from {quote_ident(name)} order by 1").fetchall()
             ]
         context = None
         frame = None
@@ -559,14 +584,15 @@ def _store_warnings(con, b: _Batch, problems: pd.DataFrame) -> pd.DataFrame:
         con.register("_import_waves", pairs)
         try:
             counts = con.execute(
-                f'select wave, count(distinct who) from (select s.wave, s."{who}" as who from "{name}" s '
+                f"select wave, count(distinct who) from (select s.wave, s.{quote_ident(who)} as who "
+                f"from {quote_ident(name)} s "
                 "where s.wave in (select wave from _import_waves) "
                 "union all select wave, who from _import_waves) group by wave"
             ).fetchall()
             first_stored = dict(
                 con.execute(
                     f"select wave, _file from (select wave, _file, row_number() over "
-                    f'(partition by wave order by _import_id, _seq) as r from "{name}" '
+                    f"(partition by wave order by _import_id, _seq) as r from {quote_ident(name)} "
                     "where wave in (select wave from _import_waves)) where r = 1"
                 ).fetchall()
             )
@@ -876,17 +902,21 @@ def _append(con, name: str, frame: pd.DataFrame, import_id: int) -> None:
     have = _tables_in(con)
     cols = list(frame.columns)
     if name not in have:
-        defs = ", ".join(f'"{c}" {_sql_type(frame[c])}' for c in cols)
-        _run(con, f'create table "{name}" ({defs}, _import_id BIGINT, _seq BIGINT)')
+        defs = ", ".join(f"{quote_ident(c, name)} {_sql_type(frame[c])}" for c in cols)
+        _run(con, f"create table {quote_ident(name)} ({defs}, _import_id BIGINT, _seq BIGINT)")
     else:
         existing = set(_columns_of(con, name))
         for c in cols:
             if c not in existing:
-                _run(con, f'alter table "{name}" add column "{c}" {_sql_type(frame[c])}')
+                _run(
+                    con,
+                    f"alter table {quote_ident(name)} add column {quote_ident(c, name)} "
+                    f"{_sql_type(frame[c])}",
+                )
     if not len(frame):
         return
-    base = con.execute(f'select coalesce(max(_seq), 0) from "{name}"').fetchall()[0][0]
-    collist = ", ".join(f'"{c}"' for c in [*cols, "_import_id", "_seq"])
+    base = con.execute(f"select coalesce(max(_seq), 0) from {quote_ident(name)}").fetchall()[0][0]
+    collist = ", ".join(quote_ident(c, name) for c in [*cols, "_import_id", "_seq"])
     for start in range(0, len(frame), CHUNK_ROWS):
         part = frame.iloc[start : start + CHUNK_ROWS]
         data = part.assign(
@@ -896,7 +926,7 @@ def _append(con, name: str, frame: pd.DataFrame, import_id: int) -> None:
         data[FILE_COL] = data[FILE_COL].astype("str")  # a categorical would become an ENUM
         con.register("_new", pa.Table.from_pandas(data, preserve_index=False))
         try:
-            _run(con, f'insert into "{name}" ({collist}) select {collist} from _new')
+            _run(con, f"insert into {quote_ident(name)} ({collist}) select {collist} from _new")
         finally:
             con.unregister("_new")
         del data, part

@@ -27,11 +27,23 @@ from partner_analytics.data.periods import normalize_period, periods_end
 from partner_analytics.data.readers import FILE_COL, ROW_COL, RawPackage
 from partner_analytics.data.schemas import TABLE_ORDER, TABLES, Col, TableSpec, pandera_schema
 
-__all__ = ["PROBLEM_COLUMNS", "REJECTED_COLUMNS", "validate_package", "empty_table", "Validated"]
+__all__ = [
+    "PROBLEM_COLUMNS",
+    "REJECTED_COLUMNS",
+    "COLUMN_NAME",
+    "validate_package",
+    "empty_table",
+    "plain_column_name",
+    "Validated",
+]
 
 PROBLEM_COLUMNS = ["severity", "table", "file", "row", "column", "value", "message"]
 REJECTED_COLUMNS = ["table", "file", "row", "reason", "values"]
 MIN_RATERS = 3
+
+# an extra column's name, after normalisation: letters, digits and _, not starting with _,
+# at most 63 characters (a column of another name is reported and not read)
+COLUMN_NAME = re.compile(r"[^\W_]\w{0,62}")
 
 _DATE_RE = r"^\d{4}-\d{2}-\d{2}(?:[ T]00:00(?::00(?:\.0+)?)?)?$"
 _TRUE = {"true", "yes", "y", "1", "x", "reverse", "reversed", "r"}
@@ -55,6 +67,11 @@ def empty_table(spec: TableSpec) -> pd.DataFrame:
     frame[FILE_COL] = pd.Series(dtype="str").astype("category")
     frame[ROW_COL] = pd.Series(dtype="Int64")
     return frame
+
+
+def plain_column_name(name: object) -> bool:
+    """Whether ``name`` is a plain column name (:data:`COLUMN_NAME`)."""
+    return isinstance(name, str) and COLUMN_NAME.fullmatch(name) is not None
 
 
 class _Collector:
@@ -258,6 +275,11 @@ def _run_pandera(spec: TableSpec, typed: pd.DataFrame, raw: pd.DataFrame, out: _
         out.rows[:] = kept
 
 
+def _excerpt(v: object, limit: int = 40) -> str:
+    text = str(v)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _show(v) -> str:
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
@@ -328,6 +350,13 @@ def validate_package(
             if col.default is not None:
                 result[col.name] = result[col.name].fillna(col.default)
         extras = [c for c in data_cols if c not in spec.names]
+        for c in [c for c in extras if not plain_column_name(c)]:
+            out.add(
+                "warning", name, first_file, 1, None, _excerpt(c),
+                f"column '{_excerpt(c)}' was not read: a column name may hold only letters, "
+                "digits and _ (not first), at most 63 characters",
+            )
+            extras.remove(c)
         for c in extras:
             result[c] = _stripped(frame[c])
         t = pd.DataFrame(result, index=frame.index)
