@@ -173,3 +173,10 @@ def test_limits_can_be_set_from_the_environment():
     limits = Limits.from_env({"PARTNER_ANALYTICS_XLSX_MAX_ROWS": "500_000"})
     assert limits.xlsx_max_rows == 500_000
     assert Limits.from_env({}).xlsx_max_rows == Limits().xlsx_max_rows
+
+
+def test_a_link_that_names_no_table_is_a_warning_and_is_not_opened(pkg, outside):
+    os.symlink(outside, pkg / "notes.md")
+    p = load_partnership(pkg)
+    assert p.problems[["severity", "rule", "file"]].values.tolist() == [["warning", "symlink", "notes.md"]]
+    assert "SECRET-LINE" not in _all_text(p.problems)

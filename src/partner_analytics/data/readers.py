@@ -60,6 +60,7 @@ __all__ = [
     "RawTable",
     "check_settings",
     "decode_bytes",
+    "normalize_header",
     "read_excel_sheets",
     "read_files",
     "read_folder",
@@ -444,7 +445,11 @@ def _sheet_frame(rows, table: str | None, display: str, problems: list[dict]):
 
 
 def read_excel_sheets(
-    path: Path, display: str, problems: list[dict], table: str | None, limits: Limits
+    path: Path,
+    display: str,
+    problems: list[dict],
+    table: str | None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> dict[str, pd.DataFrame] | None:
     """Every non-empty sheet of a workbook as {sheet name: frame}, None when unreadable."""
     import openpyxl
@@ -651,8 +656,9 @@ def read_folder(root: Path, known: set[str], limits: Limits = DEFAULT_LIMITS) ->
                 )  # fmt: skip
             continue
         if table not in known:
-            if is_link:
-                problems.append(check_entry(path, name, None, limits))
+            if is_link:  # not a table: nothing is lost, but say why it was not read
+                refused = check_entry(path, name, None, limits)
+                problems.append({**refused, "severity": "warning"})
                 continue
             problems.append(
                 problem("warning", Rule.UNKNOWN_TABLE, None, name,

@@ -202,6 +202,8 @@ def open_store(store: str | Path, *, write: bool = False):
     store = Path(store)
     if not write and not store.is_file():
         raise FileNotFoundError(f"no such store: {store}")
+    if write and not store.parent.is_dir():
+        raise FileNotFoundError(f"no such folder for the store: {store.parent}")
     try:
         con = duckdb.connect(str(store), read_only=not write, config=dict(SAFE_CONFIG))
     except duckdb.Error as exc:
