@@ -82,7 +82,7 @@ def test_a_store_holding_anything_but_its_own_base_tables_is_refused(store, secr
         import_package(store.parent / "pkg", store)
 
 
-def test_a_store_is_read_with_file_access_off(store, secret, monkeypatch):
+def test_a_store_is_read_with_file_access_off(store, secret):
     # even if a check were missed, the connection itself cannot read local files
     from partner_analytics.data import store as store_mod
 

@@ -77,8 +77,10 @@ from partner_analytics.data.validate import DEFAULT_MIN_N, plain_column_name
 from partner_analytics.errors import StoreBusyError, StoreError, ValidationError
 
 __all__ = [
+    "SAFE_CONFIG",
     "SCHEMA_VERSION",
     "ImportResult",
+    "check_store",
     "import_package",
     "load_store",
     "open_store",
