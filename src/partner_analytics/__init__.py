@@ -65,7 +65,8 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "salience",
         "stakeholder_movement",
     ),
-    "partner_analytics.data.partnership": ("Partnership", "load_partnership"),
+    "partner_analytics.data.load": ("load_partnership",),
+    "partner_analytics.data.partnership": ("Partnership",),
     "partner_analytics.errors": (
         "AnalysisInputError",
         "MissingTableError",

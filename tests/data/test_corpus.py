@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
 from partner_analytics import ValidationError, load_partnership
-
-from pathlib import Path
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -17,53 +17,53 @@ LIKERT = (
 )
 SECTORS = "public, private, civil_society, academic, funder, other"
 
-# (severity, table, file, row, column, value, message)
+# (severity, rule, table, file, row, column, value, message)
 EXPECTED = {
     "wrong_type": [
-        ("error", "contributions", "contributions.csv", 3, "pledged", "ten thousand",
+        ("error", "bad_type", "contributions", "contributions.csv", 3, "pledged", "ten thousand",
          "'ten thousand' is not a number"),
     ],
     "out_of_range": [
-        ("error", "competencies", "competencies.csv", 3, "level", "4",
+        ("error", "out_of_range", "competencies", "competencies.csv", 3, "level", "4",
          "'4' is out of range: expected a value between 0 and 3"),
-        ("error", "competencies", "competencies.csv", 4, "level", "-1",
+        ("error", "out_of_range", "competencies", "competencies.csv", 4, "level", "-1",
          "'-1' is out of range: expected a value between 0 and 3"),
     ],
     "unknown_enum": [
-        ("error", "partners", "partners.csv", 4, "sector", "charity",
+        ("error", "not_allowed", "partners", "partners.csv", 4, "sector", "charity",
          f"'charity' is not allowed: expected one of {SECTORS}"),
     ],
     "duplicate_key": [
-        ("error", "partners", "partners.csv", 5, "partner_id", "P2",
+        ("error", "duplicate_key", "partners", "partners.csv", 5, "partner_id", "P2",
          "duplicate key partner_id 'P2': already on row 3; expected one row per partner_id"),
     ],
     "dangling_foreign_key": [
-        ("error", "commitments", "commitments.csv", 3, "partner_id", "P9",
+        ("error", "unknown_key", "commitments", "commitments.csv", 3, "partner_id", "P9",
          "unknown partner_id 'P9': not found in table partners"),
     ],
     "missing_required_column": [
-        ("error", "indicators", "indicators.csv", 1, "unit", None,
+        ("error", "missing_column", "indicators", "indicators.csv", 1, "unit", None,
          "required column 'unit' is missing; the header has: indicator_id, name, direction"),
     ],
     "missing_required_table": [
-        ("error", "partners", None, None, None, None,
+        ("error", "missing_table", "partners", None, None, None, None,
          "the package has no partners table: it is required (partners.csv, partners.xlsx, "
          "a partners sheet or a partners/ folder)"),
     ],
     "bad_date": [
-        ("error", "commitments", "commitments.csv", 3, "due_date", "31/07/2026",
+        ("error", "bad_type", "commitments", "commitments.csv", 3, "due_date", "31/07/2026",
          "'31/07/2026' is not a date: expected YYYY-MM-DD"),
     ],
     "unknown_likert_label": [
-        ("error", "assessments", "assessments.csv", 4, "score", "Somewhat agree",
+        ("error", "bad_type", "assessments", "assessments.csv", 4, "score", "Somewhat agree",
          f"'Somewhat agree' is not a number nor a known label: {LIKERT}"),
     ],
     "empty_file": [
-        ("error", "stakeholders", "stakeholders.csv", None, None, None,
+        ("error", "empty_file", "stakeholders", "stakeholders.csv", None, None, None,
          "the file is empty: expected a header row naming the columns"),
     ],
     "header_only": [
-        ("warning", "stakeholders", "stakeholders.csv", None, None, None,
+        ("warning", "no_rows", "stakeholders", "stakeholders.csv", None, None, None,
          "the table has a header but no rows"),
     ],
     "latin1_file": [],

@@ -1,4 +1,4 @@
-"""The Partnership: validated tables, problems and rejected rows of one data package."""
+"""The Partnership: validated tables, problems, rejected rows and settings of one package."""
 
 from __future__ import annotations
 
@@ -9,20 +9,25 @@ from pathlib import Path
 
 import pandas as pd
 
-from partner_analytics.data.readers import FILE_COL, ROW_COL, RawPackage, RawTable, read_package
+from partner_analytics.data.problems import PROBLEM_COLUMNS, REJECTED_COLUMNS
+from partner_analytics.data.readers import FILE_COL, ROW_COL, RawPackage, RawTable, read_frame
 from partner_analytics.data.schemas import TABLE_ORDER, TABLES
-from partner_analytics.data.validate import (
-    PROBLEM_COLUMNS,
-    REJECTED_COLUMNS,
-    empty_table,
-    validate_package,
-)
+from partner_analytics.data.validate import DEFAULT_MIN_N, empty_table, validate_package
 from partner_analytics.errors import MissingTableError, ValidationError
 
-__all__ = ["Partnership", "load_partnership", "TABLE_NAMES"]
+__all__ = [
+    "PACKAGED_INSTRUMENT",
+    "TABLE_NAMES",
+    "Partnership",
+    "build_partnership",
+    "default_factors_table",
+    "package_name",
+    "sha256_file",
+]
 
 TABLE_NAMES = tuple(TABLE_ORDER)
 PROVENANCE = (FILE_COL, ROW_COL)
+PACKAGED_INSTRUMENT = "mutuality (packaged default)"
 
 
 def _framework_defaults():
@@ -39,8 +44,9 @@ class Partnership:
     ...): a pandas DataFrame with the contract's columns and types, then any extra columns,
     then ``_file`` and ``_row`` (where each row came from). A table the package does not have
     is an empty frame with the right columns. ``problems`` lists every problem found
-    (severity, table, file, row, column, value, message); ``rejected`` holds the rows dropped
-    with ``drop_invalid=True`` and their reasons.
+    (severity, rule, table, file, row, column, value, message); ``rejected`` holds the rows
+    dropped with ``drop_invalid=True`` and their reasons. ``min_n`` is the fewest raters or
+    respondents a result is shown for (``package.yml``: ``min_n: 5``; default 3).
     """
 
     tables: dict[str, pd.DataFrame]
@@ -52,7 +58,7 @@ class Partnership:
     files: tuple[Path, ...] = ()
     ledger: pd.DataFrame | None = None  # the import ledger when loaded from a store
     instrument: str = "package"  # "package" or "mutuality (packaged default)"
-    min_n: int = 3  # smallest count of raters or respondents an aggregate is shown for
+    min_n: int = DEFAULT_MIN_N  # smallest count of raters or respondents an aggregate is shown for
     cache: dict = field(default_factory=dict, repr=False, compare=False)  # computed frames, owned here
 
     def __getattr__(self, item: str) -> pd.DataFrame:
@@ -117,36 +123,19 @@ class Partnership:
         drop_invalid: bool = False,
         today: date | None = None,
         name: str = "partnership",
+        min_n: int = DEFAULT_MIN_N,
         **frames: pd.DataFrame,
     ) -> Partnership:
         """Validate tables given as DataFrames (cells may be typed or text), like a package."""
         tables = {}
+        problems: list[dict] = []
         for table, frame in frames.items():
             if frame is None:
                 continue
-            f = frame.copy()
-            f.columns = [str(c).strip().lower() for c in f.columns]
-            f = f.astype("object").map(_to_text)
-            f[FILE_COL] = f"<{table}>"
-            f[ROW_COL] = range(2, len(f) + 2)
-            tables[table] = RawTable(table, f.reset_index(drop=True), [f"<{table}>"])
-        raw = RawPackage(source=name, kind="frames", tables=tables, problems=[])
-        return _build(raw, drop_invalid=drop_invalid, today=today, name=name)
-
-
-def _to_text(v):
-    if v is None:
-        return pd.NA
-    if isinstance(v, float) and pd.isna(v):
-        return pd.NA
-    if v is pd.NA or v is pd.NaT:
-        return pd.NA
-    if isinstance(v, pd.Timestamp) or hasattr(v, "isoformat"):
-        ts = pd.Timestamp(v)
-        return ts.strftime("%Y-%m-%d") if ts == ts.normalize() else ts.isoformat()
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
+            display = f"<{table}>"
+            tables[table] = RawTable(table, read_frame(frame, table, display, problems), [display])
+        raw = RawPackage(source=name, kind="frames", tables=tables, problems=problems)
+        return build_partnership(raw, drop_invalid=drop_invalid, today=today, name=name, min_n=min_n)
 
 
 def default_factors_table(factors: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -169,26 +158,32 @@ def sha256_file(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def _package_name(raw: RawPackage) -> str:
-    src = Path(raw.source)
-    meta = src / "package.yml" if src.is_dir() else None
-    if meta is not None and meta.is_file():
-        import yaml
-
-        try:
-            data = yaml.safe_load(meta.read_text(encoding="utf-8")) or {}
-            if isinstance(data, dict) and data.get("name"):
-                return str(data["name"])
-        except (yaml.YAMLError, UnicodeDecodeError):
-            pass
-    return src.stem.replace("_", " ").replace("-", " ").strip() or "partnership"
+def package_name(raw: RawPackage) -> str:
+    """The partnership's name: ``name`` of package.yml, else the folder's or file's name."""
+    if raw.settings.get("name"):
+        return str(raw.settings["name"])
+    return Path(raw.source).stem.replace("_", " ").replace("-", " ").strip() or "partnership"
 
 
-def _build(raw: RawPackage, *, drop_invalid: bool, today, name: str | None = None) -> Partnership:
+def build_partnership(
+    raw: RawPackage,
+    *,
+    drop_invalid: bool,
+    today: date | None = None,
+    name: str | None = None,
+    min_n: int | None = None,
+) -> Partnership:
+    """Validate a raw package into a :class:`Partnership`.
+
+    Raises :class:`ValidationError` when there are errors (unless ``drop_invalid``, and
+    then only when no partner is left). ``min_n`` overrides the package's own setting.
+    """
     factors, checklist = _framework_defaults()
+    min_n = min_n if min_n is not None else raw.settings.get("min_n", DEFAULT_MIN_N)
     v = validate_package(
-        raw, drop_invalid=drop_invalid, today=today, default_factors=factors, checklist=checklist
-    )
+        raw, drop_invalid=drop_invalid, today=today, default_factors=factors,
+        checklist=checklist, min_n=min_n,
+    )  # fmt: skip
     if (v.problems["severity"] == "error").any() and (
         not drop_invalid or not len(v.tables["partners"])
     ):
@@ -196,46 +191,16 @@ def _build(raw: RawPackage, *, drop_invalid: bool, today, name: str | None = Non
     tables = v.tables
     instrument = "package"
     if not len(tables["factors"]):
-        instrument = "mutuality (packaged default)"
+        instrument = PACKAGED_INSTRUMENT
         tables["factors"] = default_factors_table(factors)
     return Partnership(
         tables=tables,
         problems=v.problems,
         rejected=v.rejected,
         source=raw.source,
-        name=name or _package_name(raw),
+        name=name or package_name(raw),
         present=frozenset(v.present),
         files=tuple(raw.files),
         instrument=instrument,
+        min_n=min_n,
     )
-
-
-def load_partnership(
-    path: str | Path, drop_invalid: bool = False, *, today: date | None = None
-) -> Partnership:
-    """Load and validate a partnership data package.
-
-    Parameters
-    ----------
-    path
-        A package folder (one file, or one folder of files, per table; CSV, XLSX or Parquet),
-        one ``.xlsx`` workbook with a sheet per table, or a ``.duckdb`` store made by
-        ``partner-analytics import``.
-    drop_invalid
-        With False (default) a package with errors raises :class:`ValidationError`, whose
-        ``.problems`` lists every problem. With True the bad rows are dropped and kept, with
-        their reasons, in ``p.rejected``.
-    today
-        The day against which dates are checked for lying in the future (warnings only).
-
-    Returns
-    -------
-    Partnership
-    """
-    path = Path(path)
-    if path.is_file() and path.suffix.lower() in (".duckdb", ".db", ".ddb"):
-        from partner_analytics.data.store import load_store
-
-        return load_store(path)
-    raw = read_package(path, set(TABLE_NAMES))
-    return _build(raw, drop_invalid=drop_invalid, today=today)

@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 import pandera.pandas as pa
 
 __all__ = [
-    "Col",
-    "TableSpec",
+    "LEVEL_LABELS",
+    "LIKERT_LABELS",
     "TABLES",
     "TABLE_ORDER",
-    "LIKERT_LABELS",
-    "LEVEL_LABELS",
     "TRUST_LABELS",
+    "Col",
+    "TableSpec",
     "pandera_schema",
 ]
 

@@ -1,4 +1,11 @@
-"""Write tables (a Partnership or plain frames) as a package folder of CSV files."""
+"""Writing for spreadsheets and for the loader: the one CSV writer, package folders, YAML.
+
+Every CSV file the package writes goes through :func:`write_csv`: a text cell that a
+spreadsheet would take for a formula (``=``, ``+``, ``-``, ``@``, tab, carriage return at the
+start) is written with a leading ``'`` (:func:`~partner_analytics.data.text.protect_formula`),
+which the loader removes again, so a file read back holds the original text. Numbers stay
+numbers.
+"""
 
 from __future__ import annotations
 
@@ -6,48 +13,109 @@ from pathlib import Path
 
 import pandas as pd
 
-from partner_analytics.data.readers import FILE_COL, ROW_COL
+from partner_analytics.data.readers import FILE_COL, ROW_COL, SETTINGS_FILES
 from partner_analytics.data.schemas import TABLE_ORDER, TABLES
+from partner_analytics.data.text import frame_text, protect_formula
 
-__all__ = ["write_package"]
+__all__ = [
+    "PROBLEMS_FILE",
+    "spreadsheet_frame",
+    "write_csv",
+    "write_package",
+    "write_problems",
+    "write_yaml",
+]
 
+PROBLEMS_FILE = "_import_problems.csv"  # next to an imported package's tables (not read)
 _DERIVED = {FILE_COL, ROW_COL, "wave_end"}
 
 
-def _text(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.drop(columns=[c for c in frame.columns if c in _DERIVED])
-    for c in out.columns:
-        s = out[c]
-        if pd.api.types.is_datetime64_any_dtype(s):
-            out[c] = s.dt.strftime("%Y-%m-%d")
-        elif pd.api.types.is_float_dtype(s):
-            # whole numbers without a trailing .0 keep files readable
-            out[c] = s.map(lambda v: "" if pd.isna(v) else (str(int(v)) if float(v).is_integer() else repr(float(v))))
-    return out
+def spreadsheet_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` as text cells safe for a spreadsheet: numbers as numbers, dates as
+    ``YYYY-MM-DD``, whole numbers without ``.0``, text that cannot start a formula.
+
+    Use it for an ``.xlsx`` file too: openpyxl writes a text starting with ``=`` as a formula.
+    """
+    text = frame_text(frame)
+    for c in text.columns:
+        s = text[c]
+        if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c]):
+            continue  # numbers stay numbers
+        starts = s.str.match(r"^['=+\-@\t\r]").fillna(False).astype(bool)
+        if starts.any():
+            text[c] = s.mask(starts, s[starts].map(protect_formula))
+    return text
 
 
-def write_package(tables, out: str | Path, *, name: str | None = None, skip_empty: bool = True) -> Path:
+def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write ``frame`` as a UTF-8 CSV file for spreadsheets and the loader (see module doc)."""
+    path = Path(path)
+    # CRLF line ends (RFC 4180): a cell holding a carriage return is then quoted as well
+    spreadsheet_frame(frame).to_csv(path, index=False, encoding="utf-8", lineterminator="\r\n")
+    return path
+
+
+def write_problems(problems: pd.DataFrame, folder: str | Path) -> Path | None:
+    """Write an importer's problems next to the tables it wrote (``_import_problems.csv``,
+    a name the loader does not read as a table). Nothing is written when there are none."""
+    if not len(problems):
+        return None
+    return write_csv(problems, Path(folder) / PROBLEMS_FILE)
+
+
+def write_yaml(data: dict, path: str | Path) -> Path:
+    """Write a mapping as YAML (any text, quotes included, stays valid YAML)."""
+    import yaml
+
+    path = Path(path)
+    path.write_text(
+        yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False),
+        encoding="utf-8",
+    )
+    return path
+
+
+def _table_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.drop(columns=[c for c in frame.columns if c in _DERIVED])
+
+
+def write_package(
+    tables,
+    out: str | Path,
+    *,
+    name: str | None = None,
+    skip_empty: bool = True,
+    min_n: int | None = None,
+) -> Path:
     """Write ``tables`` (a Partnership or a dict of frames) to ``out`` as ``<table>.csv`` files.
 
     Provenance columns (``_file``, ``_row``) and derived ones (``wave_end``) are left out, so
-    the folder loads back as the same package. A ``package.yml`` holds the partnership name.
+    the folder loads back as the same package. A ``package.yml`` holds the partnership name
+    and ``min_n`` (a Partnership's own unless given).
     """
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     frames = tables.tables if hasattr(tables, "tables") else dict(tables)
+    unknown = set(frames) - set(TABLES)
+    if unknown:
+        raise ValueError(f"not tables of a package: {', '.join(sorted(unknown))}")
+    out.mkdir(parents=True, exist_ok=True)
     present = getattr(tables, "present", None)
     if name is None:
         name = getattr(tables, "name", None)
+    if min_n is None:
+        min_n = getattr(tables, "min_n", None)
     for table in TABLE_ORDER:
         frame = frames.get(table)
         if frame is None or (skip_empty and not len(frame)):
             continue
         if present is not None and table not in present:
             continue  # e.g. the packaged default factor set
-        _text(frame).to_csv(out / f"{table}.csv", index=False)
-    unknown = set(frames) - set(TABLES)
-    if unknown:
-        raise ValueError(f"not tables of a package: {', '.join(sorted(unknown))}")
+        write_csv(_table_frame(frame), out / f"{table}.csv")
+    settings = {}
     if name:
-        (out / "package.yml").write_text(f"name: {name!r}\n".replace("'", '"'), encoding="utf-8")
+        settings["name"] = str(name)
+    if min_n is not None:
+        settings["min_n"] = int(min_n)
+    if settings:
+        write_yaml(settings, out / SETTINGS_FILES[0])
     return out

@@ -21,7 +21,7 @@ from lxml import etree
 
 from partner_analytics.data.partnership import Partnership
 from partner_analytics.data.validate import PROBLEM_COLUMNS
-from partner_analytics.data.writers import write_package
+from partner_analytics.data.writers import write_package, write_problems
 
 __all__ = ["MEASURES", "ORG_TYPE_SECTORS", "import_iati", "parse_number", "read_iati"]
 
@@ -373,6 +373,5 @@ def import_iati(xml: str | Path, out: str | Path) -> Path:
     """
     p = read_iati(xml)
     path = write_package(p, out)
-    if len(p.problems):
-        p.problems.to_csv(Path(path) / "_import_problems.csv", index=False)
+    write_problems(p.problems, path)
     return Path(path)
