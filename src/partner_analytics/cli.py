@@ -30,6 +30,7 @@ from rich.table import Table
 from rich.text import Text
 
 from partner_analytics import __version__
+from partner_analytics.data.writers import PROBLEMS_FILE, write_csv
 from partner_analytics.errors import (
     InputFileError,
     PartnerAnalyticsError,
@@ -338,31 +339,11 @@ def validate(
     n_warn = int((problems["severity"] == "warning").sum())
     _show_problems(out, problems, every=every)
     if csv is not None:
-        _write_problems_csv(problems, csv)
+        write_csv(problems, csv)
         _say(out, f"{len(problems)} problem(s) written to {csv}")
     verdict = ("not usable", "red") if n_err else ("valid", "green")
     _say(out, f"{path}: ", verdict, f": {n_err} error(s), {n_warn} warning(s)")
     raise typer.Exit(ValidationError.exit_code if n_err else 0)
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _write_problems_csv(problems: pd.DataFrame, path: Path) -> None:
-    """Write the problems as CSV; a text cell starting with = + - @ tab or CR gets a leading
-    ' so that a spreadsheet shows it instead of running it as a formula.
-
-    Temporary: data/writers.py is to hold the one formula-safe writer; use it once there.
-    """
-    frame = problems.copy()
-    for c in frame.columns:
-        if pd.api.types.is_string_dtype(frame[c]) or frame[c].dtype == object:
-            s = frame[c]
-            risky = s.map(lambda v: isinstance(v, str) and v.startswith(_FORMULA_START)).astype(bool)
-            frame[c] = s.where(~risky, "'" + s.astype("str"))
-    # CRLF line ends, so that a value holding a lone CR is quoted (with "\n" it is not, and
-    # a reader splits the row there)
-    frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\r\n")
 
 
 @app.command("import")
@@ -473,7 +454,7 @@ def import_open_sdg_cmd(
     config, out_dir = (None, second) if third is None else (second, third)
     path = import_open_sdg(source, config, out_dir)
     _say(out, f"package written to {path}")
-    listed = path / "_import_problems.csv"
+    listed = path / PROBLEMS_FILE
     problems = pd.read_csv(listed, dtype=str, keep_default_na=False) if listed.is_file() else None
     if problems is not None and len(problems):
         errors = problems[problems["severity"] == "error"]

@@ -56,7 +56,7 @@ def test_csv_writes_every_problem(repeated, tmp_path):
     with out.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == N + 1
-    assert list(rows[0]) == ["severity", "table", "file", "row", "column", "value", "message"]
+    assert list(rows[0]) == ["severity", "rule", "table", "file", "row", "column", "value", "message"]
     assert sorted(int(r["row"]) for r in rows if r["value"] == "X") == list(range(2, N + 2))
 
 

@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from partner_analytics import cli
+from partner_analytics.data.text import EXCERPT_CHARS
 
 runner = CliRunner()
 
@@ -70,7 +71,13 @@ def _check(result, payload: str) -> None:
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception  # no traceback
     if RAW[payload] is not None:
         assert RAW[payload] not in result.output
-    assert SHOWN[payload] in result.output
+    # shown whole, or as a problem message quotes a value: a short excerpt, escaped
+    # (a line break as \x0a), cut at EXCERPT_CHARS with "…"
+    shown = SHOWN[payload]
+    quoted = shown.replace("\\n", "\\x0a")
+    if len(quoted) > EXCERPT_CHARS:
+        quoted = quoted[: EXCERPT_CHARS - 1] + "…"
+    assert shown in result.output or quoted in result.output
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)

@@ -19,6 +19,7 @@ from partner_analytics.data.text import frame_text, protect_formula
 
 __all__ = [
     "PROBLEMS_FILE",
+    "csv_bytes",
     "spreadsheet_frame",
     "write_csv",
     "write_package",
@@ -47,11 +48,17 @@ def spreadsheet_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return text
 
 
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """The bytes :func:`write_csv` writes for ``frame`` (for callers that hash or write
+    atomically themselves)."""
+    # CRLF line ends (RFC 4180): a cell holding a carriage return is then quoted as well
+    return spreadsheet_frame(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8")
+
+
 def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
     """Write ``frame`` as a UTF-8 CSV file for spreadsheets and the loader (see module doc)."""
     path = Path(path)
-    # CRLF line ends (RFC 4180): a cell holding a carriage return is then quoted as well
-    spreadsheet_frame(frame).to_csv(path, index=False, encoding="utf-8", lineterminator="\r\n")
+    path.write_bytes(csv_bytes(frame))
     return path
 
 

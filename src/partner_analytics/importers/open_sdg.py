@@ -30,7 +30,7 @@ import yaml
 from partner_analytics.analysis._opensdg import format_option_paths
 from partner_analytics.data.partnership import Partnership
 from partner_analytics.data.validate import PROBLEM_COLUMNS
-from partner_analytics.data.writers import write_package
+from partner_analytics.data.writers import write_package, write_problems
 from partner_analytics.errors import InputFileError
 
 __all__ = ["PUBLISHER_ID", "PUBLISHER_NAME", "import_open_sdg", "read_open_sdg"]
@@ -891,6 +891,5 @@ def import_open_sdg(
         config, out = None, config
     p = read_open_sdg(source, config)
     path = write_package(p, out)
-    if len(p.problems):
-        p.problems.to_csv(Path(path) / "_import_problems.csv", index=False)
+    write_problems(p.problems, path)
     return Path(path)

@@ -53,7 +53,7 @@ def import_survey(
     replace: bool = False,
 ) -> ImportOutcome:
     """Import an export into a package folder with a mapping file (see docs/survey-import.md)."""
-    from partner_analytics.data.partnership import load_partnership
+    from partner_analytics.data.load import load_partnership
 
     package = _package_folder(Path(package))
     mapping = load_mapping(mapping_path)
@@ -84,7 +84,7 @@ def detect_export(
     lines = describe(export)
     p = None
     if package is not None:
-        from partner_analytics.data.partnership import load_partnership
+        from partner_analytics.data.load import load_partnership
 
         p = load_partnership(package)
     text, summary = draft_mapping(export, partnership=p, form=Path(form) if form else None)

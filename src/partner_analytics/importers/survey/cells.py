@@ -66,7 +66,8 @@ def read_csv_grid(data: bytes, display: str, delimiter: str | None = None) -> tu
     """A CSV file as a grid of text cells, with the delimiter and encoding found."""
     if not data.strip():
         raise InputFileError(f"{display}: the file is empty: expected a header row")
-    text, encoding = decode_bytes(data)
+    # undecodable bytes become U+FFFD, which the damaged-text diagnostic reports per cell
+    text, encoding, _undecodable_lines = decode_bytes(data)
     text = text.lstrip("\ufeff")
     delim = delimiter or sniff_delimiter(text)
     try:

@@ -285,7 +285,8 @@ def write_form(package, out: str | Path, *, languages=("en",), respondent: str =
     """Write ``out`` (an XLSForm .xlsx) and ``out``'s ``.mapping.yml``; returns both paths."""
     from openpyxl import Workbook
 
-    from partner_analytics.data.partnership import Partnership, load_partnership
+    from partner_analytics.data.load import load_partnership
+    from partner_analytics.data.partnership import Partnership
 
     p = package if isinstance(package, Partnership) else load_partnership(package)
     langs = [lang.strip().lower() for lang in languages if lang.strip()]

@@ -19,21 +19,19 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
+from partner_analytics.data.writers import csv_bytes
 from partner_analytics.errors import InputFileError, ValidationError
 from partner_analytics.importers.survey.model import SurveyExport
 from partner_analytics.importers.survey.report import report_frames, report_markdown
 from partner_analytics.importers.survey.transform import SurveyImport
 
-__all__ = ["LEDGER", "REPORTS", "Written", "default_source", "formula_safe", "table_csv", "write_import"]
+__all__ = ["LEDGER", "REPORTS", "Written", "default_source", "write_import"]
 
 LEDGER = Path("_survey") / "imports.csv"
 REPORTS = Path("_survey") / "reports"
 LEDGER_COLUMNS = ["file", "sha256", "source", "export", "export_sha256", "rows"]
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
-TEXT_COLUMNS = {"respondent_id", "rater_id", "comment"}
 
 
 @dataclass
@@ -44,52 +42,6 @@ class Written:
     changed: bool = False
     partnership: object = None
     store: object = None
-
-
-def formula_safe(value: object) -> object:
-    """A text cell a spreadsheet would run as a formula gets a leading single quote."""
-    if isinstance(value, str) and value.startswith(_FORMULA):
-        return "'" + value
-    return value
-
-
-def _numbers(s: pd.Series):
-    """A number column for arrow: whole numbers as integers (no trailing .0), missing as empty."""
-    import pyarrow as pa
-
-    values = s.to_numpy(dtype=float)
-    given = ~np.isnan(values)
-    if (values[given] == np.round(values[given])).all():
-        return pa.array(np.where(given, values, 0).astype(np.int64), mask=~given)
-    return pa.array(values, mask=~given)
-
-
-def _texts(s: pd.Series, safe: bool):
-    import pyarrow as pa
-
-    text = s.astype("string").fillna("")
-    if safe:
-        risky = text.str.startswith(_FORMULA)
-        if risky.any():
-            text = text.where(~risky, "'" + text)
-    return pa.Array.from_pandas(text).cast(pa.string())
-
-
-def table_csv(frame: pd.DataFrame) -> bytes:
-    """A long table as CSV bytes: whole numbers without .0, text cells formula-safe.
-
-    (A private writer: the package's own writer should take over this step.)
-    """
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    cols = {}
-    for c in frame.columns:
-        s = frame[c]
-        cols[c] = _numbers(s) if pd.api.types.is_float_dtype(s) else _texts(s, c in TEXT_COLUMNS)
-    buf = pa.BufferOutputStream()
-    pacsv.write_csv(pa.table(cols), buf, pacsv.WriteOptions(include_header=True, quoting_style="needed"))
-    return buf.getvalue().to_pybytes()
 
 
 def default_source(e: SurveyExport) -> str:
@@ -132,7 +84,7 @@ def _plan(package: Path, result: SurveyImport, source: str) -> list[tuple[Path, 
             continue
         for wave, part in frame.groupby("wave", sort=True):
             path = package / table / f"{wave}-{source}.csv"
-            files.append((path, table_csv(part.reset_index(drop=True)), len(part)))
+            files.append((path, csv_bytes(part.reset_index(drop=True)), len(part)))
     return files
 
 
@@ -145,7 +97,7 @@ def write_import(
     store: Path | None = None,
 ) -> Written:
     """Write ``result`` into the package folder, validate, report; optionally append to a store."""
-    from partner_analytics.data.partnership import load_partnership
+    from partner_analytics.data.load import load_partnership
 
     package = Path(package)
     source = source or result.mapping.source or default_source(result.export)
@@ -201,7 +153,7 @@ def write_import(
             if path in backups
         ]
         new = pd.concat([ledger, pd.DataFrame(rows, columns=LEDGER_COLUMNS)], ignore_index=True)
-        _write_bytes(package / LEDGER, new.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+        _write_bytes(package / LEDGER, csv_bytes(new))
     name = f"{source}-{result.export.sha256[:8]}"
     md = report_markdown(result, out.files, package=package.name)
     subs, diags = report_frames(result)
@@ -210,20 +162,11 @@ def write_import(
     csv_d = package / REPORTS / f"{name}.diagnostics.csv"
     if out.changed or not report.is_file():
         _write_bytes(report, md.encode("utf-8"))
-        _write_bytes(csv_s, _csv(subs))
-        _write_bytes(csv_d, _csv(diags))
+        _write_bytes(csv_s, csv_bytes(subs))
+        _write_bytes(csv_d, csv_bytes(diags))
     out.report, out.report_csv = report, (csv_s, csv_d)
     if store is not None:
         from partner_analytics.data.store import import_package
 
         out.store = import_package(package, store)
     return out
-
-
-def _csv(frame: pd.DataFrame) -> bytes:
-    safe = frame.copy()
-    for c in safe.columns:
-        if safe[c].dtype == object or pd.api.types.is_string_dtype(safe[c]):
-            safe[c] = [formula_safe(v) for v in safe[c].to_numpy()]
-    return safe.to_csv(index=False, lineterminator="\n").encode("utf-8")
-
