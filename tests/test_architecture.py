@@ -12,11 +12,11 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "partner_analytics"
 # layer -> modules it must never import
 FORBIDDEN = {
     "data": ("plotly", "ipywidgets", "voila", "partner_analytics.analysis", "partner_analytics.figures",
-             "partner_analytics.pages", "partner_analytics.reports"),
+             "partner_analytics.pages", "partner_analytics.report.render"),
     "analysis": ("plotly", "ipywidgets", "voila", "anywidget", "partner_analytics.figures",
-                 "partner_analytics.pages", "partner_analytics.reports"),
+                 "partner_analytics.pages", "partner_analytics.report.render"),
     "importers": ("plotly", "ipywidgets", "partner_analytics.figures", "partner_analytics.pages"),
-    "figures": ("ipywidgets", "partner_analytics.pages", "partner_analytics.reports"),
+    "figures": ("ipywidgets", "partner_analytics.pages", "partner_analytics.report.render"),
 }
 
 

@@ -208,7 +208,7 @@ def report(
 
     from rich.markup import escape
 
-    from partner_analytics import reports
+    from partner_analytics.report import render as reports
 
     reports.skip_slow_optional_imports()  # this process only writes reports
     if (as_of is None) == (periods is None):
@@ -277,7 +277,7 @@ def dashboards(
     """Serve the steering-group dashboards with Voila (landing page at /; Ctrl-C stops them)."""
     import os
 
-    from partner_analytics.pages.serve import check_access, serve
+    from partner_analytics.dashboards.serve import check_access, serve
 
     secret = os.environ.get("PARTNER_ANALYTICS_PASSWORD") or None
     if password and not secret:

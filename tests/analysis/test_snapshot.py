@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from partner_analytics import AnalysisInputError
-from partner_analytics.pages.period import (
+from partner_analytics.analysis.snapshot import (
     HEADLINE_COLUMNS,
     Snapshot,
     as_of_view,

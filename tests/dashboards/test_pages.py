@@ -18,10 +18,10 @@ import plotly.graph_objects as go
 import pytest
 
 from partner_analytics import MissingTableError, Partnership, load_partnership
-from partner_analytics.pages import _page as P
-from partner_analytics.pages import dashboards as D
-from partner_analytics.pages import layout as L
-from partner_analytics.pages import widgets as W
+from partner_analytics.dashboards import page as P
+import partner_analytics.dashboards as D
+from partner_analytics.dashboards import layout as L
+from partner_analytics.dashboards import widgets as W
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample"
@@ -143,7 +143,7 @@ def test_overview_as_of_selector_changes_the_cards_and_the_title(overview):
 
 
 def test_overview_cards_are_the_headline_figures(overview, sample):
-    from partner_analytics.pages.period import headline_figures
+    from partner_analytics.analysis.snapshot import headline_figures
 
     head = headline_figures(sample, as_of=overview.controls["as_of"].value).set_index("figure")
     text = _text_only(overview.parts["cards"].value)

@@ -13,9 +13,9 @@ import pytest
 from typer.testing import CliRunner
 
 from partner_analytics.cli import app
-from partner_analytics.pages import dashboards as D
-from partner_analytics.pages import serve as S
-from partner_analytics.pages.widgets import PLOTLY_WIDGET_ENV
+import partner_analytics.dashboards as D
+from partner_analytics.dashboards import serve as S
+from partner_analytics.dashboards.widgets import PLOTLY_WIDGET_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample"

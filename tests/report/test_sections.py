@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from partner_analytics import AnalysisInputError, Partnership
-from partner_analytics.pages.period import headline_figures
-from partner_analytics.pages.report_sections import (
+from partner_analytics.analysis.snapshot import headline_figures
+from partner_analytics.report.sections import (
     HIDDEN,
     SECTIONS,
     headline_table,

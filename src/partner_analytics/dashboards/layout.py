@@ -6,7 +6,7 @@ Each function returns an HTML string (tests read it); :func:`html` wraps one in 
 sectors, statuses and bands come from :mod:`partner_analytics.figures.theme`, so a sector
 has the same colour on a card as in a figure.
 
-Numbers are formatted by :mod:`partner_analytics.pages.display` (the small-cell rule:
+Numbers are formatted by :mod:`partner_analytics.present.formats` (the small-cell rule:
 a suppressed value reads "n < 3").
 """
 

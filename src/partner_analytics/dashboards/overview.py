@@ -2,7 +2,7 @@
 
 A dashboard notebook (``dashboards/overview.ipynb`` ...) is an import and a call::
 
-    from partner_analytics.pages.dashboards import overview_page
+    from partner_analytics.dashboards import overview_page
     overview_page()
 
 Each ``*_page(path=None)`` loads the data package (``path``, else the environment variable
@@ -27,9 +27,9 @@ partners        competency alignment, candidates, sector mix and the relationshi
 ==============  ==========================================================================
 
 Every number on a page comes from an analysis frame (or, for the headline cards and
-alerts, from :mod:`partner_analytics.pages.period` and
-:mod:`partner_analytics.pages.highlights`, which the reports use too); the pages choose
-rows and format them (:mod:`partner_analytics.pages.display`: suppressed cells read
+alerts, from :mod:`partner_analytics.analysis.snapshot` and
+:mod:`partner_analytics.present.highlights`, which the reports use too); the pages choose
+rows and format them (:mod:`partner_analytics.present.formats`: suppressed cells read
 "n < 3").
 
 Nothing on a page is code or a traceback: a package that cannot be loaded shows which
@@ -45,9 +45,9 @@ import functools
 import pandas as pd
 
 from partner_analytics.errors import MissingTableError
-from partner_analytics.pages import layout as L
-from partner_analytics.pages import widgets as W
-from partner_analytics.pages._page import (
+from partner_analytics.dashboards import layout as L
+from partner_analytics.dashboards import widgets as W
+from partner_analytics.dashboards.page import (
     DATA_ENV,
     FIGURE_HEIGHT,
     PAGES,
@@ -66,7 +66,7 @@ from partner_analytics.pages._page import (
     warm,
     waves_of,
 )
-from partner_analytics.pages.display import fmt_change, fmt_money, fmt_number, fmt_percent, label
+from partner_analytics.present.formats import fmt_change, fmt_money, fmt_number, fmt_percent, label
 
 __all__ = [
     "DATA_ENV",
@@ -92,7 +92,7 @@ WARM_QUARTERS = 4
 
 
 def _overview(page: Page) -> None:
-    from partner_analytics.pages.period import headline_figures, snapshot
+    from partner_analytics.analysis.snapshot import headline_figures, snapshot
 
     p = page.p
     days = quarter_ends(p)
@@ -131,7 +131,7 @@ def _overview(page: Page) -> None:
 
 def _alerts_html(p, day) -> str:
     try:
-        from partner_analytics.pages.highlights import alerts
+        from partner_analytics.present.highlights import alerts
     except ImportError:  # pragma: no cover - the reports module ships with the package
         return L.message(
             "Alerts are not available", "The highlights module is missing.", kind="missing"
@@ -682,7 +682,7 @@ def _delivery(page: Page) -> None:
     from partner_analytics.analysis import delivery as D
     from partner_analytics.figures import delivery as FD
     from partner_analytics.figures.theme import SECTOR_COLORS
-    from partner_analytics.pages.period import snapshot
+    from partner_analytics.analysis.snapshot import snapshot
 
     p = page.p
     if not (p.has("commitments") or p.has("contributions")):
@@ -1191,4 +1191,4 @@ def notebook_source(name: str) -> str:
     """The one code cell of a dashboard notebook."""
     if name not in PAGES:
         raise KeyError(f"unknown dashboard {name!r}; the dashboards are: {', '.join(PAGES)}")
-    return f"from partner_analytics.pages.dashboards import {name}_page\n\n{name}_page()"
+    return f"from partner_analytics.dashboards import {name}_page\n\n{name}_page()"

@@ -1,6 +1,6 @@
 """The machinery of a dashboard page: loading, the title bar, controls, figures, messages.
 
-:mod:`partner_analytics.pages.dashboards` builds each page with a :class:`Page`; this
+:mod:`partner_analytics.dashboards` builds each page with a :class:`Page`; this
 module holds what every page shares: where the data package is (:func:`data_path`), the
 days a page can be "as of" (:func:`quarter_ends`), the :class:`Dashboard` a page function
 returns, and the safety net that turns every failure into a message on the page.
@@ -29,8 +29,8 @@ from pathlib import Path
 import pandas as pd
 
 from partner_analytics.errors import AnalysisInputError, MissingTableError, ValidationError
-from partner_analytics.pages import layout as L
-from partner_analytics.pages import widgets as W
+from partner_analytics.dashboards import layout as L
+from partner_analytics.dashboards import widgets as W
 
 __all__ = [
     "DATA_ENV",

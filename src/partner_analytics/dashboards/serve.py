@@ -137,8 +137,8 @@ def landing_page(title: str, data: str = "") -> str:
     shows, and a link to it (with the token query when there is one)."""
     import html
 
-    from partner_analytics.pages.dashboards import PAGES
-    from partner_analytics.pages.layout import css
+    from partner_analytics.dashboards import PAGES
+    from partner_analytics.dashboards.layout import css
 
     items = "".join(
         f'<li><a href="{{{{ base_url }}}}voila/render/{name}.ipynb{{% if query %}}?{{{{ query }}}}{{% endif %}}">'
@@ -218,7 +218,7 @@ def prepare(
         Preheated kernels per page, and the seconds before a used one is replaced (see
         :func:`voila_config`).
     """
-    from partner_analytics.pages.dashboards import PAGES, data_path, notebook_source, package_title
+    from partner_analytics.dashboards import PAGES, data_path, notebook_source, package_title
 
     temporary = root is None
     base = Path(tempfile.mkdtemp(prefix="partner-analytics-dashboards-")) if root is None else Path(root)
@@ -300,8 +300,8 @@ def voila_command(
 def voila_env(runtime: Runtime, base: dict | None = None) -> dict[str, str]:
     """The environment of the server (and so of every kernel): the data package, the
     template folder and where plotly's bundle is served."""
-    from partner_analytics.pages.dashboards import DATA_ENV
-    from partner_analytics.pages.widgets import PLOTLY_WIDGET_ENV
+    from partner_analytics.dashboards import DATA_ENV
+    from partner_analytics.dashboards.widgets import PLOTLY_WIDGET_ENV
 
     env = dict(os.environ if base is None else base)
     share = str(runtime.root / "share" / "jupyter")

@@ -66,7 +66,7 @@ __all__ = [
 ALL = ""
 
 #: Environment variable holding the path (relative to the server's base URL) of plotly's
-#: widget bundle served as a static file; set by :mod:`partner_analytics.pages.serve`.
+#: widget bundle served as a static file; set by :mod:`partner_analytics.dashboards.serve`.
 PLOTLY_WIDGET_ENV = "PARTNER_ANALYTICS_PLOTLY_WIDGET"
 
 #: plotly.js options of every dashboard figure.
@@ -327,7 +327,7 @@ def wave_selector(
 
 def as_of_selector(days: Sequence[pd.Timestamp], value=None, *, description: str = "As of"):
     """Quarter ends (or other days), shown as "2026-Q1 (31 Mar 2026)"; the latest chosen."""
-    from partner_analytics.pages.period import period_label
+    from partner_analytics.analysis.snapshot import period_label
 
     days = [pd.Timestamp(d) for d in days]
     options = []
@@ -348,7 +348,7 @@ def as_of_selector(days: Sequence[pd.Timestamp], value=None, *, description: str
 
 def sector_filter(sectors: Sequence[str], *, description: str = "Sector"):
     """ "All sectors" and each sector of the package, by its plain name."""
-    from partner_analytics.pages.display import label
+    from partner_analytics.present.formats import label
 
     return dropdown(description, [("All sectors", ALL)] + [(label(s), s) for s in sectors])
 
@@ -368,7 +368,7 @@ def group_filter(groups: Sequence[str], *, description: str = "Stakeholder group
 
 
 def pillar_picker(pillars: Sequence[str], *, description: str = "Pillar"):
-    from partner_analytics.pages.display import label
+    from partner_analytics.present.formats import label
 
     return dropdown(description, [("All pillars", ALL)] + [(label(p), p) for p in pillars])
 

@@ -1,7 +1,7 @@
 """Highlights: plain sentences written by rules, each backed by a number of the report.
 
 :func:`highlights` reads the analyses of a partnership as of a day and of the period before
-(:mod:`partner_analytics.pages.period`) and writes one sentence per rule that applies, with
+(:mod:`partner_analytics.analysis.snapshot`) and writes one sentence per rule that applies, with
 the number it rests on (``value``) and that number in the previous period
 (``previous_value``). :func:`alerts` keeps the alerts: indicators that moved to
 deterioration, partners with overdue commitments, contested stakeholders and factors that
@@ -49,8 +49,8 @@ import math
 
 import pandas as pd
 
-from partner_analytics.pages.display import fmt_money, fmt_number, label
-from partner_analytics.pages.period import (
+from partner_analytics.present.formats import fmt_money, fmt_number, label
+from partner_analytics.analysis.snapshot import (
     Snapshot,
     parse_as_of,
     previous_period_end,
@@ -545,7 +545,7 @@ def highlights(p, *, as_of, previous=None, min_n: int = 3) -> pd.DataFrame:
     Notes
     -----
     Every number comes from an analysis frame of the partnership as of the day (see
-    :func:`partner_analytics.pages.period.as_of_view`): statuses from ``indicator_scores``,
+    :func:`partner_analytics.analysis.snapshot.as_of_view`): statuses from ``indicator_scores``,
     overdue commitments from ``overdue_commitments``, follow-through from the overall row of
     ``follow_through``, stakeholders from the latest wave of ``power_interest`` and
     ``stakeholder_movement``, the index and factors from ``health_index``,

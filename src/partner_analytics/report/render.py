@@ -45,7 +45,7 @@ __all__ = [
 #: The papermill template (in the source tree, next to the evaluator notebooks).
 # the template ships with the package; notebooks/report.ipynb is a link to it, so that it
 # opens and runs (under nbval) beside the other notebooks
-TEMPLATE = Path(__file__).resolve().parent / "templates" / "report.ipynb"
+TEMPLATE = Path(__file__).resolve().parents[1] / "templates" / "report.ipynb"
 CHROMIUM = Path("/usr/bin/chromium")
 FORMATS = ("html", "pdf")
 # cells left out of the HTML: the template's own explanation and the parameters
@@ -94,7 +94,7 @@ def report_stem(as_of) -> str:
     """The file name (without suffix) of a report: ``report-2026-Q3`` (a day ending a
     quarter, or a quarter), ``report-2026-09`` / ``report-2026`` (a month or year given as
     such), else ``report-2026-08-15``."""
-    from partner_analytics.pages.period import period_name
+    from partner_analytics.analysis.snapshot import period_name
 
     return f"report-{period_name(as_of)}"
 
@@ -116,7 +116,7 @@ def _template(sections) -> object:
     """The template notebook, with the cells of sections not asked for removed."""
     import nbformat
 
-    from partner_analytics.pages.report_sections import SECTIONS
+    from partner_analytics.report.sections import SECTIONS
 
     if not TEMPLATE.is_file():
         raise FileNotFoundError(
@@ -211,7 +211,7 @@ _PLOTLY_PLACEHOLDER = "<!-- plotly.js of the report -->"
 
 def _set_aside_plotly_js(nb) -> str | None:
     """Replace the output holding plotly.js by a placeholder; return the library's HTML."""
-    from partner_analytics.pages.report_sections import PLOTLY_JS_ID
+    from partner_analytics.report.sections import PLOTLY_JS_ID
 
     start = f'<script id="{PLOTLY_JS_ID}"'
     for cell in nb.cells:
@@ -391,7 +391,7 @@ def render_report(
     import papermill as pm
     import papermill.engines
 
-    from partner_analytics.pages.period import parse_as_of, previous_period_end
+    from partner_analytics.analysis.snapshot import parse_as_of, previous_period_end
 
     fmts = parse_formats(formats)
     src = Path(path).expanduser().resolve()
@@ -490,7 +490,7 @@ def render_periods(
     from tqdm.auto import tqdm
 
     from partner_analytics.data.periods import period_end
-    from partner_analytics.pages.period import period_range
+    from partner_analytics.analysis.snapshot import period_range
 
     labels = period_range(periods)
     results = []

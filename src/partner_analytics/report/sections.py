@@ -3,7 +3,7 @@
 ``notebooks/report.ipynb`` holds the markdown heading of each section and one call per
 section: ``show(section(ctx, "health"))``. A section is a list of blocks (markdown text,
 HTML tables, plotly figures) built here from the analyses of the partnership as of the
-report day (:mod:`partner_analytics.pages.period`), so that every block can be tested
+report day (:mod:`partner_analytics.analysis.snapshot`), so that every block can be tested
 without a kernel. A section whose tables are missing says which table is missing instead
 of failing.
 
@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from partner_analytics.errors import AnalysisInputError
-from partner_analytics.pages.display import (
+from partner_analytics.present.formats import (
     fmt_change,
     fmt_money,
     fmt_number,
@@ -33,8 +33,8 @@ from partner_analytics.pages.display import (
     label,
     suppressed_text,
 )
-from partner_analytics.pages.highlights import highlights
-from partner_analytics.pages.period import (
+from partner_analytics.present.highlights import highlights
+from partner_analytics.analysis.snapshot import (
     EXPECTED_ERRORS,
     Snapshot,
     headline_figures,
@@ -384,7 +384,7 @@ def _fmt_delta(
 def headline_table(frame: pd.DataFrame, *, min_n: int = 3) -> pd.DataFrame:
     """Headline figures as text: figure, now, previous, change, from (period), note.
 
-    ``frame`` is :func:`~partner_analytics.pages.period.headline_figures`; suppressed values
+    ``frame`` is :func:`~partner_analytics.analysis.snapshot.headline_figures`; suppressed values
     read "n < 3"; missing values "–" with the reason in ``note``.
     """
     rows = []
