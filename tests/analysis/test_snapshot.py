@@ -1,4 +1,4 @@
-"""Periods, the as-of view, snapshots and headline figures, on the tiny partnership."""
+"""The as-of view, snapshots and headline figures, on the tiny partnership."""
 
 from __future__ import annotations
 
@@ -13,73 +13,10 @@ from partner_analytics.analysis.snapshot import (
     Snapshot,
     as_of_view,
     headline_figures,
-    parse_as_of,
-    period_label,
-    period_name,
-    period_range,
-    previous_period_end,
     snapshot,
 )
 
 AS_OF = "2022-12-31"
-
-
-# --------------------------------------------------------------------------- periods
-
-
-@pytest.mark.parametrize(
-    ("text", "day"),
-    [
-        ("2026-Q3", "2026-09-30"),
-        ("2026-q1", "2026-03-31"),
-        ("2026-09-30", "2026-09-30"),
-        ("2026-02", "2026-02-28"),
-        ("2025", "2025-12-31"),
-    ],
-)
-def test_a_period_stands_for_its_last_day(text, day):
-    assert parse_as_of(text) == pd.Timestamp(day)
-
-
-def test_a_text_that_is_no_date_is_refused_with_the_accepted_forms():
-    with pytest.raises(AnalysisInputError, match=r"YYYY-MM-DD.*YYYY-Qn"):
-        parse_as_of("last quarter")
-
-
-def test_the_previous_period_is_the_end_of_the_quarter_before():
-    assert previous_period_end("2026-09-30") == pd.Timestamp("2026-06-30")
-    assert previous_period_end("2026-08-15") == pd.Timestamp("2026-06-30")
-    assert previous_period_end("2026-03-31") == pd.Timestamp("2025-12-31")
-
-
-def test_the_period_before_a_month_or_a_year_is_the_month_or_year_before():
-    assert previous_period_end("2026-09") == pd.Timestamp("2026-08-31")
-    assert previous_period_end("2026") == pd.Timestamp("2025-12-31")
-    assert previous_period_end("2026-Q1") == pd.Timestamp("2025-12-31")
-
-
-def test_a_report_is_named_after_the_period_as_written():
-    assert period_name("2026") == "2026" and period_name("2026-09") == "2026-09"
-    assert period_name("2026-09-30") == "2026-Q3" and period_name("2026-09-29") == "2026-09-29"
-
-
-def test_a_quarter_end_is_labelled_as_its_quarter_and_another_day_by_its_date():
-    assert period_label("2026-09-30") == "2026-Q3"
-    assert period_label("2026-09-29") == "2026-09-29"
-
-
-def test_a_range_of_quarters_lists_both_ends_and_those_between():
-    assert period_range("2025-Q1:2026-Q3") == [
-        "2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3",
-    ]  # fmt: skip
-    assert period_range("2026-Q2") == ["2026-Q2"]
-    assert period_range("2025-11:2026-01") == ["2025-11", "2025-12", "2026-01"]
-
-
-@pytest.mark.parametrize("spec", ["2026-Q3:2025-Q1", "2025-Q1:2026-03", "2025-Q1:soon", "a:b:c"])
-def test_a_bad_range_is_refused(spec):
-    with pytest.raises(AnalysisInputError):
-        period_range(spec)
 
 
 # --------------------------------------------------------------------------- the view

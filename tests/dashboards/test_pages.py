@@ -17,10 +17,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from partner_analytics import MissingTableError, Partnership, load_partnership
-from partner_analytics.dashboards import page as P
 import partner_analytics.dashboards as D
+from partner_analytics import MissingTableError, Partnership, load_partnership
 from partner_analytics.dashboards import layout as L
+from partner_analytics.dashboards import page as P
 from partner_analytics.dashboards import widgets as W
 
 ROOT = Path(__file__).resolve().parents[2]

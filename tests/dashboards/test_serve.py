@@ -12,8 +12,8 @@ import nbformat
 import pytest
 from typer.testing import CliRunner
 
-from partner_analytics.cli import app
 import partner_analytics.dashboards as D
+from partner_analytics.cli import app
 from partner_analytics.dashboards import serve as S
 from partner_analytics.dashboards.widgets import PLOTLY_WIDGET_ENV
 

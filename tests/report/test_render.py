@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from partner_analytics.report import render as reports
 from partner_analytics.cli import app
+from partner_analytics.report import render as reports
 from partner_analytics.report.sections import SECTIONS
 
 ROOT = Path(__file__).resolve().parents[2]

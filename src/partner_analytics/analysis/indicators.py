@@ -33,7 +33,7 @@ from partner_analytics.analysis._opensdg import (
     TextColumn,
     series_progress_arrays,
 )
-from partner_analytics.data.periods import normalize_period, period_end
+from partner_analytics.data.periods import normalize_period, parse_as_of, period_end
 from partner_analytics.errors import AnalysisInputError
 
 __all__ = [
@@ -114,19 +114,8 @@ def _time_to_timestamp(t: float) -> pd.Timestamp:
 
 
 def _as_of_end(as_of) -> pd.Timestamp | None:
-    if as_of is None:
-        return None
-    if isinstance(as_of, str):
-        canonical = normalize_period(as_of)
-        if canonical is not None:
-            return period_end(canonical)
-    try:
-        ts = pd.Timestamp(as_of)
-    except (TypeError, ValueError) as exc:
-        raise AnalysisInputError(
-            f"as_of must be a date or a period label (YYYY-MM-DD, YYYY, YYYY-Qn), got {as_of!r}"
-        ) from exc
-    return ts.normalize()
+    """The day of ``as_of`` (a period label stands for its last day); None: no cut."""
+    return None if as_of is None else parse_as_of(as_of)
 
 
 # --- selecting series ----------------------------------------------------------------------

@@ -18,7 +18,6 @@ Period helpers: :func:`parse_as_of` ("2026-Q3" -> 2026-09-30), :func:`period_lab
 from __future__ import annotations
 
 import dataclasses
-import datetime as _dt
 import math
 import re
 import weakref
@@ -27,7 +26,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from partner_analytics.data.periods import normalize_period, period_end, periods_end
+from partner_analytics.data.periods import parse_as_of, period_label, periods_end, previous_day
 from partner_analytics.errors import AnalysisInputError, MissingTableError
 
 __all__ = [
@@ -35,11 +34,6 @@ __all__ = [
     "Snapshot",
     "as_of_view",
     "headline_figures",
-    "parse_as_of",
-    "period_label",
-    "period_name",
-    "period_range",
-    "previous_period_end",
     "snapshot",
 ]
 
@@ -50,123 +44,6 @@ EXPECTED_ERRORS = (MissingTableError, AnalysisInputError)
 _WAVE_TABLES = ("stakeholder_ratings", "assessments", "relationships")
 # tables whose partner_id must refer to a partner of the view
 _PARTNER_CHILDREN = ("competencies", "contributions", "commitments", "assessments")
-
-
-# --------------------------------------------------------------------------- periods
-
-
-def parse_as_of(value) -> pd.Timestamp:
-    """The day a date or a period label stands for (a period stands for its last day).
-
-    >>> str(parse_as_of("2026-Q3").date()), str(parse_as_of("2026-08-15").date())
-    ('2026-09-30', '2026-08-15')
-    """
-    if isinstance(value, pd.Timestamp):
-        return value.normalize()
-    if isinstance(value, _dt.datetime):
-        return pd.Timestamp(value).normalize()
-    if isinstance(value, _dt.date):
-        return pd.Timestamp(value)
-    if isinstance(value, str):
-        label = normalize_period(value)
-        if label is not None:
-            return period_end(label)
-    raise AnalysisInputError(
-        f"as_of must be a date (YYYY-MM-DD) or a period (YYYY-Qn, YYYY-MM, YYYY); got {value!r}"
-    )
-
-
-def period_label(as_of) -> str:
-    """ "2026-Q3" when the day ends a quarter, else the date ("2026-08-15").
-
-    >>> period_label("2026-09-30"), period_label("2026-08-15")
-    ('2026-Q3', '2026-08-15')
-    """
-    d = parse_as_of(as_of)
-    q = pd.Period(d, freq="Q")
-    if q.end_time.normalize() == d:
-        return f"{q.year}-Q{q.quarter}"
-    return d.date().isoformat()
-
-
-def previous_period_end(as_of) -> pd.Timestamp:
-    """The end of the period before: the quarter before, or the month / year before when
-    ``as_of`` is written as a month ("2026-09") or a year ("2026").
-
-    >>> str(previous_period_end("2026-09-30").date()), str(previous_period_end("2026-08-15").date())
-    ('2026-06-30', '2026-06-30')
-    >>> str(previous_period_end("2026-09").date()), str(previous_period_end("2026").date())
-    ('2026-08-31', '2025-12-31')
-    """
-    freq = "Q"
-    if isinstance(as_of, str):
-        label = normalize_period(as_of)
-        if label is not None and _kind(label) in ("M", "Y"):
-            freq = _kind(label)
-    per = pd.Period(parse_as_of(as_of), freq=freq) - 1
-    return per.end_time.normalize()
-
-
-def period_name(as_of) -> str:
-    """The name of the report period: the label as written when ``as_of`` is a quarter, a
-    month or a year ("2026-09", "2026"), else :func:`period_label` of the day.
-
-    >>> period_name("2026"), period_name("2026-09-30"), period_name("2026-q3")
-    ('2026', '2026-Q3', '2026-Q3')
-    """
-    if isinstance(as_of, str):
-        label = normalize_period(as_of)
-        if label is not None and _kind(label) in ("Q", "M", "Y"):
-            return label
-    return period_label(as_of)
-
-
-def period_range(spec: str) -> list[str]:
-    """The periods of ``"A:B"`` (both ends included): quarters, months or years.
-
-    >>> period_range("2025-Q4:2026-Q2")
-    ['2025-Q4', '2026-Q1', '2026-Q2']
-    """
-    parts = [s.strip() for s in str(spec).split(":")]
-    if len(parts) == 1:
-        parts = parts * 2
-    if len(parts) != 2:
-        raise AnalysisInputError(
-            f"periods must read FIRST:LAST, such as 2025-Q1:2026-Q3; got {spec!r}"
-        )
-    labels = [normalize_period(x) for x in parts]
-    if any(lab is None for lab in labels):
-        raise AnalysisInputError(
-            f"periods must read FIRST:LAST with quarters (2025-Q1), months (2025-01) or years; got {spec!r}"
-        )
-    kinds = {_kind(lab) for lab in labels}
-    if len(kinds) != 1 or "date" in kinds:
-        raise AnalysisInputError(
-            f"both ends of {spec!r} must be periods of the same kind (quarters, months or years)"
-        )
-    freq = kinds.pop()
-    first, last = (pd.Period(period_end(lab), freq=freq) for lab in labels)
-    if last < first:
-        raise AnalysisInputError(f"periods {spec!r}: the first period comes after the last")
-    out = []
-    for per in pd.period_range(first, last, freq=freq):
-        if freq == "Q":
-            out.append(f"{per.year}-Q{per.quarter}")
-        elif freq == "M":
-            out.append(f"{per.year}-{per.month:02d}")
-        else:
-            out.append(f"{per.year}")
-    return out
-
-
-def _kind(label: str) -> str:
-    if "-Q" in label:
-        return "Q"
-    if len(label) == 4:
-        return "Y"
-    if len(label) == 7 and "-H" not in label:
-        return "M"
-    return "date"
 
 
 # --------------------------------------------------------------------------- the view
@@ -704,7 +581,7 @@ def headline_figures(p, *, as_of, previous=None, min_n: int = 3) -> pd.DataFrame
       ``alignment_index``; readiness the latest review's ``score``.
     """
     now_snap = snapshot(p, as_of, min_n=min_n)
-    prev_day = previous_period_end(as_of) if previous is None else parse_as_of(previous)
+    prev_day = previous_day(as_of, previous)
     prev_snap = snapshot(p, prev_day, min_n=min_n)
     now, prev = _figure_values(now_snap), _figure_values(prev_snap)
     rows = []

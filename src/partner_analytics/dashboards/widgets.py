@@ -327,7 +327,7 @@ def wave_selector(
 
 def as_of_selector(days: Sequence[pd.Timestamp], value=None, *, description: str = "As of"):
     """Quarter ends (or other days), shown as "2026-Q1 (31 Mar 2026)"; the latest chosen."""
-    from partner_analytics.analysis.snapshot import period_label
+    from partner_analytics.data.periods import period_label
 
     days = [pd.Timestamp(d) for d in days]
     options = []

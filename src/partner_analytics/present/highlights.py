@@ -49,13 +49,12 @@ import math
 
 import pandas as pd
 
-from partner_analytics.present.formats import fmt_money, fmt_number, label
 from partner_analytics.analysis.snapshot import (
     Snapshot,
-    parse_as_of,
-    previous_period_end,
     snapshot,
 )
+from partner_analytics.data.periods import previous_day
+from partner_analytics.present.formats import fmt_money, fmt_number, label
 
 __all__ = ["HIGHLIGHT_COLUMNS", "SEVERITIES", "alerts", "highlights"]
 
@@ -556,7 +555,7 @@ def highlights(p, *, as_of, previous=None, min_n: int = 3) -> pd.DataFrame:
     ``previous``.
     """
     now = snapshot(p, as_of, min_n=min_n)
-    prev_day = previous_period_end(as_of) if previous is None else parse_as_of(previous)
+    prev_day = previous_day(as_of, previous)
     prev = snapshot(p, prev_day, min_n=min_n)
     w = _Writer()
     for rule in _RULES:

@@ -94,7 +94,7 @@ def report_stem(as_of) -> str:
     """The file name (without suffix) of a report: ``report-2026-Q3`` (a day ending a
     quarter, or a quarter), ``report-2026-09`` / ``report-2026`` (a month or year given as
     such), else ``report-2026-08-15``."""
-    from partner_analytics.analysis.snapshot import period_name
+    from partner_analytics.data.periods import period_name
 
     return f"report-{period_name(as_of)}"
 
@@ -391,7 +391,7 @@ def render_report(
     import papermill as pm
     import papermill.engines
 
-    from partner_analytics.analysis.snapshot import parse_as_of, previous_period_end
+    from partner_analytics.data.periods import parse_as_of, previous_day
 
     fmts = parse_formats(formats)
     src = Path(path).expanduser().resolve()
@@ -399,7 +399,7 @@ def render_report(
         raise FileNotFoundError(f"no package at {src}")
     day = parse_as_of(as_of)
     # the period before, of the kind as_of is written in (quarter, month, year)
-    prev_day = previous_period_end(as_of) if previous in (None, "") else parse_as_of(previous)
+    prev_day = previous_day(as_of, previous)
     prev = prev_day.date().isoformat()
     folder = Path(out).expanduser().resolve()
     folder.mkdir(parents=True, exist_ok=True)
@@ -489,8 +489,7 @@ def render_periods(
     """
     from tqdm.auto import tqdm
 
-    from partner_analytics.data.periods import period_end
-    from partner_analytics.analysis.snapshot import period_range
+    from partner_analytics.data.periods import period_end, period_range
 
     labels = period_range(periods)
     results = []

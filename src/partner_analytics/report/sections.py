@@ -24,6 +24,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from partner_analytics.analysis.snapshot import (
+    EXPECTED_ERRORS,
+    Snapshot,
+    headline_figures,
+    snapshot,
+)
+from partner_analytics.data.periods import parse_as_of, period_label, previous_day
 from partner_analytics.errors import AnalysisInputError
 from partner_analytics.present.formats import (
     fmt_change,
@@ -34,15 +41,6 @@ from partner_analytics.present.formats import (
     suppressed_text,
 )
 from partner_analytics.present.highlights import highlights
-from partner_analytics.analysis.snapshot import (
-    EXPECTED_ERRORS,
-    Snapshot,
-    headline_figures,
-    parse_as_of,
-    period_label,
-    previous_period_end,
-    snapshot,
-)
 
 __all__ = [
     "PLOTLY_JS_ID",
@@ -318,7 +316,7 @@ def report_context(
         )
     p = data if hasattr(data, "tables") else load_partnership(data, drop_invalid=True)
     day = parse_as_of(as_of)
-    prev_day = previous_period_end(as_of) if previous in (None, "") else parse_as_of(previous)
+    prev_day = previous_day(as_of, previous)
     # the later day first: the earlier snapshot then reads its per-wave frames off it
     now = snapshot(p, day, min_n=min_n)
     prev = snapshot(p, prev_day, min_n=min_n)
