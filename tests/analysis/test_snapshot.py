@@ -1,18 +1,19 @@
-"""The as-of view, snapshots and headline figures, on the tiny partnership."""
+"""The as-of view and snapshots, on the tiny partnership."""
 
 from __future__ import annotations
 
-import math
+import dataclasses
+import gc
+import weakref
 
 import pandas as pd
-import pytest
 
-from partner_analytics import AnalysisInputError
 from partner_analytics.analysis.snapshot import (
-    HEADLINE_COLUMNS,
     Snapshot,
     as_of_view,
-    headline_figures,
+    latest_day,
+    partners_view,
+    quarter_ends,
     snapshot,
 )
 
@@ -128,47 +129,39 @@ def test_snapshots_are_shared_per_object_day_and_min_n(tiny):
     assert snapshot(tiny, AS_OF, min_n=4) is not snapshot(tiny, AS_OF)
 
 
-# --------------------------------------------------------------------------- headline figures
+def test_snapshots_live_in_the_partnerships_own_cache(make_tiny):
+    p = make_tiny()
+    s = snapshot(p, AS_OF)
+    assert s in p.cache["snapshots"].values()
+    # a view has a cache of its own: the whole package's frames are not the view's
+    assert s.view.cache is not p.cache
+    ref = weakref.ref(p)
+    del p, s
+    gc.collect()
+    assert ref() is None  # nothing outside the partnership keeps it
 
 
-def fig(frame: pd.DataFrame, key: str) -> pd.Series:
-    return frame.set_index("figure").loc[key]
+def test_a_snapshot_uses_the_partnerships_min_n_unless_given(make_tiny):
+    p = dataclasses.replace(make_tiny(), min_n=2, cache={})
+    assert snapshot(p, AS_OF).min_n == 2
+    assert snapshot(p, AS_OF, min_n=4).min_n == 4
+    # Port is rated by two people: shown with min_n = 2
+    pi = snapshot(p, AS_OF).frame("power_interest")
+    assert not pi.loc[pi["name"] == "Port", "suppressed"].any()
+    assert pi.attrs["min_n"] == 2
 
 
-def test_headline_figures_have_now_previous_and_change(tiny):
-    h = headline_figures(tiny, as_of=AS_OF)
-    assert list(h.columns) == HEADLINE_COLUMNS
-    # overdue: Alpha's two, none due by 2022-09-30
-    o = fig(h, "overdue")
-    assert (o["now"], o["previous"], o["change"]) == (2, 0, 2)
-    assert o["now_total"] == 3  # commitments due
-    # follow-through: 1 / 3 now, 1 / 1 before
-    f = fig(h, "follow_through")
-    assert f["now"] == pytest.approx(100 / 3) and f["previous"] == pytest.approx(100.0)
-    assert f["change"] == pytest.approx(100 / 3 - 100)
-    # indicators: 1 deteriorating of 2 (none before); 1 on track (2 before)
-    assert (fig(h, "deteriorating")["now"], fig(h, "deteriorating")["previous"]) == (1, 0)
-    assert (fig(h, "on_track")["now"], fig(h, "on_track")["previous"]) == (1, 2)
-    # health: 75 in 2022-Q4, no assessments before
-    hi = fig(h, "health_index")
-    assert hi["now"] == pytest.approx(75.0) and hi["period_now"] == "2022-Q4"
-    assert math.isnan(hi["previous"]) and math.isnan(hi["change"])
-    assert hi["note"] == "previous period: no rows of 'assessments' dated on or before 2022-09-30"
-    # stakeholders: Residents contested, Port suppressed and left out (1 of 1 shown)
-    c = fig(h, "contested")
-    assert (c["now"], c["now_total"], c["previous"]) == (1, 1, 0)
-    # partners: Gamma joins in 2023
-    assert fig(h, "active_partners")["now"] == 2
+def test_the_partners_view_keeps_the_commitments_and_contributions_of_those_partners(tiny):
+    v = partners_view(tiny, {"B"})
+    assert set(v.commitments["partner_id"]) == {"B"}
+    assert len(v.partners) == len(tiny.partners)
+    assert partners_view(tiny, None) is tiny
 
 
-def test_a_missing_table_is_a_note_not_an_error(tiny):
-    h = headline_figures(tiny, as_of=AS_OF)
-    r = fig(h, "readiness")
-    assert math.isnan(r["now"]) and "needs table 'readiness'" in r["note"]
-
-
-def test_a_suppressed_index_is_flagged_and_has_no_change(tiny):
-    # 6 respondents answer factor 601: with min_n = 7 no factor can be used
-    h = headline_figures(tiny, as_of=AS_OF, min_n=7)
-    hi = fig(h, "health_index")
-    assert bool(hi["suppressed_now"]) and math.isnan(hi["change"])
+def test_the_days_with_data_run_from_the_first_quarter_to_the_last(tiny):
+    # the 2023-Q1 stakeholder wave is the last dated row; the first is the observation of
+    # the year 2020, which ends on 2020-12-31: 2020-Q4 to 2023-Q1 are 10 quarters
+    assert latest_day(tiny) == pd.Timestamp("2023-03-31")
+    ends = quarter_ends(tiny)
+    assert (ends[0], ends[-1], len(ends)) == (pd.Timestamp("2020-12-31"), pd.Timestamp("2023-03-31"), 10)
+    assert quarter_ends(tiny, n=3) == [pd.Timestamp(d) for d in ("2022-09-30", "2022-12-31", "2023-03-31")]

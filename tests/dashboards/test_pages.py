@@ -143,7 +143,7 @@ def test_overview_as_of_selector_changes_the_cards_and_the_title(overview):
 
 
 def test_overview_cards_are_the_headline_figures(overview, sample):
-    from partner_analytics.analysis.snapshot import headline_figures
+    from partner_analytics.analysis.headlines import headline_figures
 
     head = headline_figures(sample, as_of=overview.controls["as_of"].value).set_index("figure")
     text = _text_only(overview.parts["cards"].value)

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from partner_analytics import AnalysisInputError, Partnership
-from partner_analytics.analysis.snapshot import headline_figures
+from partner_analytics.analysis.headlines import headline_figures
 from partner_analytics.report.sections import (
     HIDDEN,
     SECTIONS,

@@ -27,7 +27,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from partner_analytics.analysis._common import _means, _numpy_sums
+from partner_analytics.analysis._common import numpy_sums as _numpy_sums
+from partner_analytics.analysis._common import segment_means as _means
 from partner_analytics.analysis._opensdg import (
     STATUSES,
     TextColumn,

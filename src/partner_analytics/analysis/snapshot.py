@@ -1,39 +1,42 @@
-"""A partnership as of a date: the cut-off view, the analyses at that date, headline figures.
+"""A partnership as of a day: the cut-off view, the analyses of that view, the days to show.
 
 Reports and dashboards look at a partnership *as of* a day D (the end of a quarter, usually)
-and compare it with the period before. Three pieces, used by both:
+and compare it with the period before:
 
 - :func:`as_of_view`: the Partnership restricted to what was known on D (waves ending on or
   before D, observations of periods ending on or before D, contributions and reviews dated
   on or before D, completions after D undone, partners who joined after D left out);
-- :class:`Snapshot` / :func:`snapshot`: the analyses of that view, each computed once;
-- :func:`headline_figures`: every headline figure now, in the previous period and the
-  change between them.
+- :func:`partners_view`: the Partnership with the commitments and contributions of some
+  partners only (a dashboard's sector or partner filter);
+- :class:`Snapshot` / :func:`snapshot`: the analyses of the view as of D, each computed once
+  and kept in the partnership's own cache (``p.cache``);
+- :func:`latest_day` and :func:`quarter_ends`: the days a package has data for (the
+  choices of a dashboard's "as of" selector).
 
-Period helpers: :func:`parse_as_of` ("2026-Q3" -> 2026-09-30), :func:`period_label`,
-:func:`previous_period_end` (the end of the quarter before) and :func:`period_range`
-("2025-Q1:2026-Q3" -> the quarters in between).
+Headline figures and comparisons built on snapshots are in
+:mod:`partner_analytics.analysis.headlines`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import math
+import functools
 import re
-import weakref
 from collections.abc import Callable
 
-import numpy as np
 import pandas as pd
 
-from partner_analytics.data.periods import parse_as_of, period_label, periods_end, previous_day
+from partner_analytics.analysis.small_cells import resolve_min_n
+from partner_analytics.data.periods import parse_as_of, period_label, periods_end
 from partner_analytics.errors import AnalysisInputError, MissingTableError
 
 __all__ = [
-    "HEADLINE_COLUMNS",
+    "EXPECTED_ERRORS",
     "Snapshot",
     "as_of_view",
-    "headline_figures",
+    "latest_day",
+    "partners_view",
+    "quarter_ends",
     "snapshot",
 ]
 
@@ -134,13 +137,72 @@ def as_of_view(p, as_of):
                 f = f.copy()
                 f[col] = f[col].mask(f[col].isin(gone))
                 t[name] = f
-    return dataclasses.replace(p, tables=t)
+    # a view has a cache of its own: the frames of the whole package are not its frames
+    return dataclasses.replace(p, tables=t, cache={})
+
+
+def partners_view(p, partner_ids):
+    """The partnership with the commitments and contributions of ``partner_ids`` only.
+
+    ``None`` keeps every partner (``p`` itself is returned). Other tables are kept whole.
+    The view has a cache of its own.
+    """
+    if partner_ids is None:
+        return p
+    keep = set(partner_ids)
+    t = dict(p.tables)
+    for name in ("contributions", "commitments"):
+        f = t[name]
+        if len(f):
+            t[name] = f[f["partner_id"].isin(keep)].reset_index(drop=True)
+    return dataclasses.replace(p, tables=t, cache={})
+
+
+# --------------------------------------------------------------------------- the days with data
+
+
+def _dated(p) -> list[pd.Series]:
+    """The dates of what happened: wave ends, observation periods, contributions, reviews,
+    completed commitments (due dates are left out: they lie ahead)."""
+    out = []
+    for name in _WAVE_TABLES:
+        if p.has(name):
+            out.append(p.tables[name]["wave_end"])
+    if p.has("observations"):
+        out.append(periods_end(p.observations["date"]))
+    if p.has("contributions"):
+        out.append(p.contributions["date"])
+    if p.has("readiness"):
+        out.append(p.readiness["review_date"])
+    if p.has("commitments"):
+        out.append(p.commitments["completed_date"])
+    return [s.dropna() for s in out if s.notna().any()]
+
+
+def latest_day(p) -> pd.Timestamp | None:
+    """The last day the package has data for; None when it has no dated row."""
+    dated = _dated(p)
+    return max(pd.Timestamp(s.max()) for s in dated) if dated else None
+
+
+def quarter_ends(p, *, n: int = 12) -> list[pd.Timestamp]:
+    """Quarter ends from the first quarter with data (at most ``n`` of them) to the quarter
+    holding :func:`latest_day`, in order."""
+    dated = _dated(p)
+    if not dated:
+        return []
+    last = pd.Period(max(pd.Timestamp(s.max()) for s in dated), freq="Q")
+    first = pd.Period(min(pd.Timestamp(s.min()) for s in dated), freq="Q")
+    k = min(n, (last - first).n + 1)
+    return [(last - i).end_time.normalize() for i in range(k - 1, -1, -1)]
 
 
 # --------------------------------------------------------------------------- snapshot
 
 
+@functools.cache
 def _analyses() -> dict[str, Callable]:
+    """The analyses a snapshot knows, by name (imported on first use)."""
     from partner_analytics.analysis import competencies as C
     from partner_analytics.analysis import delivery as D
     from partner_analytics.analysis import health as H
@@ -197,13 +259,11 @@ class Snapshot:
     Names: see ``Snapshot.names()``.
     """
 
-    def __init__(self, p, as_of, *, min_n: int = 3, base: Snapshot | None = None):
-        if isinstance(min_n, bool) or not isinstance(min_n, (int, np.integer)) or min_n < 1:
-            raise AnalysisInputError(f"min_n must be a whole number >= 1, got {min_n!r}")
+    def __init__(self, p, as_of, *, min_n: int | None = None, base: Snapshot | None = None):
         self.source = p
         self.as_of = parse_as_of(as_of)
         self.label = period_label(self.as_of)
-        self.min_n = int(min_n)
+        self.min_n = resolve_min_n(p, min_n)
         self.view = as_of_view(p, self.as_of)
         if base is not None and (
             base.source is not p or base.min_n != self.min_n or base.as_of < self.as_of
@@ -216,16 +276,17 @@ class Snapshot:
 
     @staticmethod
     def names() -> list[str]:
-        return list(_ANALYSES)
+        return list(_analyses())
 
     def frame(self, name: str):
-        if name not in _ANALYSES:
-            raise KeyError(f"unknown analysis {name!r}; known: {', '.join(_ANALYSES)}")
+        analyses = _analyses()
+        if name not in analyses:
+            raise KeyError(f"unknown analysis {name!r}; known: {', '.join(analyses)}")
         if name not in self._done:
             try:
                 self._done[name] = self._from_base(name)
                 if self._done[name] is None:
-                    self._done[name] = _ANALYSES[name](self)
+                    self._done[name] = analyses[name](self)
             except EXPECTED_ERRORS as exc:
                 self._done[name] = exc
         out = self._done[name]
@@ -276,32 +337,6 @@ class Snapshot:
         return f"<Snapshot {self.label} of {self.source.name!r}, min_n={self.min_n}>"
 
 
-class _Registry(dict):
-    """The analyses by name, imported on first use (the report's parent process only
-    needs the period helpers of this module, not scipy and networkx)."""
-
-    def _fill(self) -> None:
-        if not dict.__len__(self):
-            self.update(_analyses())
-
-    def __getitem__(self, key):
-        self._fill()
-        return dict.__getitem__(self, key)
-
-    def __contains__(self, key) -> bool:
-        self._fill()
-        return dict.__contains__(self, key)
-
-    def __iter__(self):
-        self._fill()
-        return dict.__iter__(self)
-
-    def __len__(self) -> int:
-        self._fill()
-        return dict.__len__(self)
-
-
-_ANALYSES = _Registry()
 # per-wave analyses and the column holding the last day of the wave a row belongs to
 _WAVE_FRAMES = {
     "network_summary": "wave_end",
@@ -311,319 +346,23 @@ _WAVE_FRAMES = {
     "health_index": "wave_end",
     "perception_gaps": "wave_end",
 }
-_CACHE: dict[int, tuple[weakref.ref, dict]] = {}
 
 
-def snapshot(p, as_of, *, min_n: int = 3) -> Snapshot:
-    """The :class:`Snapshot` of ``p`` as of a day, shared by every caller in the process.
+def snapshot(p, as_of, *, min_n: int | None = None) -> Snapshot:
+    """The :class:`Snapshot` of ``p`` as of a day, kept in the partnership's cache.
 
-    The same partnership object, day and ``min_n`` give the same Snapshot, so a report
-    that asks for highlights, headline figures and section tables computes each analysis
-    once. A Partnership is not changed after loading; a cache entry dies with its object.
-    When a snapshot of a later day exists, the per-wave frames of an earlier one are its
-    rows up to the earlier day (see ``Snapshot._from_base``), so asking for the later day
-    first saves recomputing them.
+    The same partnership object, day and ``min_n`` (default: ``p.min_n``) give the same
+    Snapshot, so a report that asks for highlights, headline figures and section tables
+    computes each analysis once; the snapshots live and die with ``p`` (``p.cache``), and
+    :func:`as_of_view` gives every view a cache of its own. When a snapshot of a later day
+    exists, the per-wave frames of an earlier one are its rows up to the earlier day (see
+    ``Snapshot._from_base``), so asking for the later day first saves recomputing them.
     """
-    key = id(p)
-    entry = _CACHE.get(key)
-    if entry is None or entry[0]() is not p:
-        # the dict is bound here: at interpreter exit the module global may already be None
-        ref = weakref.ref(p, lambda _r, k=key, cache=_CACHE: cache.pop(k, None))
-        entry = (ref, {})
-        _CACHE[key] = entry
     d = parse_as_of(as_of)
-    skey = (d, int(min_n))
-    snaps = entry[1]
-    if skey not in snaps:
-        later = sorted(k for k in snaps if k[1] == int(min_n) and k[0] > d)
+    m = resolve_min_n(p, min_n)
+    snaps = p.cache.setdefault("snapshots", {})
+    if (d, m) not in snaps:
+        later = sorted(k for k in snaps if k[1] == m and k[0] > d)
         base = snaps[later[0]] if later else None
-        snaps[skey] = Snapshot(p, d, min_n=min_n, base=base)
-    return snaps[skey]
-
-
-# --------------------------------------------------------------------------- headline figures
-
-HEADLINE_COLUMNS = [
-    "figure", "label", "section", "unit", "currency", "better",
-    "now", "now_total", "period_now", "suppressed_now",
-    "previous", "previous_total", "period_previous", "suppressed_previous",
-    "change", "note",
-]  # fmt: skip
-
-# figure, label, section, unit, better ("higher", "lower" or None)
-_HEADLINES = [
-    ("active_partners", "Active partners", "composition", "count", None),
-    ("sectors", "Sectors represented", "composition", "count", "higher"),
-    ("manage_closely", "Stakeholders to manage closely", "stakeholders", "count", None),
-    ("contested", "Contested stakeholders", "stakeholders", "count", "lower"),
-    ("health_index", "Collaboration health index (0-100)", "health", "points", "higher"),
-    ("concern_factors", "Factors of concern (mean below 3.0)", "health", "count", "lower"),
-    ("perception_gaps", "Factors seen differently by sectors (gap of 1.0 or more)", "health", "count", "lower"),
-    ("follow_through", "Commitments kept on time (% of those due)", "commitments", "percent", "higher"),
-    ("overdue", "Overdue commitments", "commitments", "count", "lower"),
-    ("delivered", "Contributions delivered (to date)", "contributions", "money", "higher"),
-    ("fulfilment", "Pledged value delivered (%)", "contributions", "percent", "higher"),
-    ("on_track", "Indicators on track or target achieved", "indicators", "count", "higher"),
-    ("deteriorating", "Indicators deteriorating", "indicators", "count", "lower"),
-    ("alignment_index", "Competency alignment index (0-100)", "competencies", "points", "higher"),
-    ("readiness", "Readiness score (%)", "readiness", "percent", "higher"),
-]  # fmt: skip
-
-
-def _latest(frame: pd.DataFrame, col: str = "wave") -> pd.DataFrame:
-    """Rows of the latest wave (by wave_end) of a frame."""
-    if frame is None or not len(frame):
-        return frame.iloc[0:0] if frame is not None else None
-    last = frame.sort_values("wave_end", kind="stable")[col].iloc[-1]
-    return frame[frame[col] == last]
-
-
-def _figure_values(s: Snapshot) -> dict[str, dict]:
-    """Every headline figure of one snapshot: value, total, period, suppressed, note."""
-    out: dict[str, dict] = {}
-
-    def put(
-        key,
-        value=math.nan,
-        *,
-        total=math.nan,
-        period=None,
-        suppressed=False,
-        note=None,
-        currency=None,
-    ):
-        out[key] = {
-            "value": float(value) if value is not None else math.nan,
-            "total": float(total) if total is not None else math.nan,
-            "period": period,
-            "suppressed": bool(suppressed),
-            "note": note,
-            "currency": currency,
-        }
-
-    def missing(key, name):
-        put(key, note=s.problem(name))
-
-    div = s.get("sector_diversity")
-    if div is None:
-        missing("active_partners", "sector_diversity")
-        missing("sectors", "sector_diversity")
-    else:
-        put("active_partners", div["n_partners"].sum(), period=s.label)
-        put("sectors", (div["n_partners"] > 0).sum(), total=len(div), period=s.label)
-
-    pi = s.get("power_interest")
-    if pi is None or not len(pi):
-        note = s.problem("power_interest") or f"no stakeholder ratings on or before {s.label}"
-        put("manage_closely", note=note)
-        put("contested", note=note)
-    else:
-        last = _latest(pi)
-        shown = last[~last["suppressed"]]
-        wave = last["wave"].iloc[0]
-        put(
-            "manage_closely",
-            (shown["quadrant"] == "manage_closely").sum(),
-            total=len(shown),
-            period=wave,
-        )
-        put("contested", shown["contested"].sum(), total=len(shown), period=wave)
-
-    hi = s.get("health_index")
-    if hi is None or not len(hi):
-        put(
-            "health_index",
-            note=s.problem("health_index") or f"no assessments on or before {s.label}",
-        )
-    else:
-        last = _latest(hi)
-        put(
-            "health_index",
-            last["index"].iloc[0],
-            period=last["wave"].iloc[0],
-            suppressed=bool(last["suppressed"].iloc[0]),
-        )
-    fs = s.get("factor_scores")
-    if fs is None or not len(fs):
-        put(
-            "concern_factors",
-            note=s.problem("factor_scores") or f"no assessments on or before {s.label}",
-        )
-    else:
-        last = _latest(fs)
-        shown = last[~last["suppressed"] & last["mean"].notna()]
-        put(
-            "concern_factors",
-            (shown["band"] == "concern").sum(),
-            total=len(shown),
-            period=last["wave"].iloc[0],
-        )
-    pg = s.get("perception_gaps")
-    if pg is None or not len(pg):
-        put(
-            "perception_gaps",
-            note=s.problem("perception_gaps") or f"no assessments on or before {s.label}",
-        )
-    else:
-        last = _latest(pg)
-        per_factor = last.drop_duplicates("factor_code")
-        compared = per_factor[per_factor["gap"].notna()]
-        put(
-            "perception_gaps",
-            compared["flagged"].sum(),
-            total=len(compared),
-            period=last["wave"].iloc[0],
-        )
-
-    ft = s.get("follow_through")
-    if ft is None:
-        missing("follow_through", "follow_through")
-        missing("overdue", "follow_through")
-    else:
-        row = ft.iloc[-1]
-        due = int(row["due"])
-        put("follow_through", 100.0 * row["rate"] if due else math.nan, total=due, period=s.label,
-            note=None if due else f"no commitment was due by {s.label}")  # fmt: skip
-        put("overdue", row["overdue"], total=due, period=s.label)
-
-    ct = s.get("contribution_total")
-    if ct is None:
-        missing("delivered", "contribution_total")
-        missing("fulfilment", "contribution_total")
-    elif not len(ct) or ct["pledged"].sum() == 0:
-        put("delivered", 0.0, period=s.label, note=f"no contribution dated on or before {s.label}")
-        put("fulfilment", note=f"nothing pledged on or before {s.label}")
-    else:
-        row = ct.iloc[0]
-        cur = row["currency"] if isinstance(row["currency"], str) else None
-        put("delivered", row["delivered"], total=row["pledged"], period=s.label, currency=cur)
-        put("fulfilment", 100.0 * row["fulfilment"], period=s.label)
-
-    sc = s.get("indicator_scores")
-    if sc is None:
-        missing("on_track", "indicator_scores")
-        missing("deteriorating", "indicator_scores")
-    else:
-        from partner_analytics.analysis.indicators import ON_TRACK_STATUSES
-
-        put("on_track", sc["status"].isin(ON_TRACK_STATUSES).sum(), total=len(sc), period=s.label)
-        put("deteriorating", (sc["status"] == "deterioration").sum(), total=len(sc), period=s.label)
-
-    ai = s.get("alignment_index")
-    if ai is None:
-        missing("alignment_index", "alignment_index")
-    else:
-        put("alignment_index", ai, period=s.label)
-
-    rd = s.get("readiness")
-    if rd is None or not len(rd):
-        put(
-            "readiness",
-            note=s.problem("readiness") or f"no readiness review on or before {s.label}",
-        )
-    else:
-        row = rd.iloc[-1]
-        put(
-            "readiness",
-            row["score"],
-            total=row["elements"],
-            period=pd.Timestamp(row["review_date"]).date().isoformat(),
-        )
-    return out
-
-
-def headline_figures(p, *, as_of, previous=None, min_n: int = 3) -> pd.DataFrame:
-    """Every headline figure of a report as of a day, in the previous period, and the change.
-
-    Parameters
-    ----------
-    p : Partnership
-        A loaded package (any tables; a figure whose table is missing says so in ``note``).
-    as_of : date or period label
-        The day of the report ("2026-09-30" or "2026-Q3").
-    previous : date or period label, optional
-        The day to compare with; default: the end of the quarter before (see
-        :func:`previous_period_end`).
-    min_n : int, default 3
-        The small-cell threshold passed to the analyses.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per figure, in report order:
-
-        - ``figure``: key (``health_index``, ``overdue``, ...); ``label``: plain words;
-          ``section``: the report section; ``unit``: count, points, percent or money;
-          ``currency``: for money; ``better``: "higher", "lower" or NA (neither)
-        - ``now``, ``now_total`` (the denominator or the whole a count is out of: rated
-          stakeholders, scored factors, indicators, commitments due, value pledged,
-          elements reviewed; NaN when none applies), ``period_now`` (the wave, review date
-          or period the value comes from), ``suppressed_now`` (the value rests on fewer
-          than min_n people: show "n < 3")
-        - ``previous``, ``previous_total``, ``period_previous``, ``suppressed_previous``
-        - ``change``: now - previous (NaN when either is missing or suppressed)
-        - ``note``: why a value is missing (the missing table, no data yet)
-
-    Notes
-    -----
-    Every value is read from an analysis frame of the view as of the day (see
-    :func:`as_of_view` and :class:`Snapshot`), never recomputed:
-
-    - wave-based figures (stakeholders, health) use the latest wave ending on or before
-      the day; when no new wave came in between the two days, both sides show the same
-      wave and the change is 0;
-    - counts of stakeholders and factors exclude suppressed cells (fewer than min_n
-      raters or respondents), and ``now_total`` counts only the cells shown;
-    - follow-through and overdue use the overall row of ``follow_through`` (percent =
-      100 * on_time / due); delivered and fulfilment the total of
-      ``contribution_summary(by=())``; indicators the statuses of ``indicator_scores``
-      (on track = target achieved or substantial progress); the alignment index
-      ``alignment_index``; readiness the latest review's ``score``.
-    """
-    now_snap = snapshot(p, as_of, min_n=min_n)
-    prev_day = previous_day(as_of, previous)
-    prev_snap = snapshot(p, prev_day, min_n=min_n)
-    now, prev = _figure_values(now_snap), _figure_values(prev_snap)
-    rows = []
-    for key, label, section, unit, better in _HEADLINES:
-        a, b = now[key], prev[key]
-        usable = not (a["suppressed"] or b["suppressed"])
-        change = a["value"] - b["value"] if usable else math.nan
-        rows.append(
-            {
-                "figure": key,
-                "label": label,
-                "section": section,
-                "unit": unit,
-                "currency": a["currency"] or b["currency"],
-                "better": better,
-                "now": a["value"],
-                "now_total": a["total"],
-                "period_now": a["period"],
-                "suppressed_now": a["suppressed"],
-                "previous": b["value"],
-                "previous_total": b["total"],
-                "period_previous": b["period"],
-                "suppressed_previous": b["suppressed"],
-                "change": change,
-                "note": a["note"] or (f"previous period: {b['note']}" if b["note"] else None),
-            }
-        )
-    out = pd.DataFrame(rows, columns=HEADLINE_COLUMNS)
-    for c in (
-        "figure",
-        "label",
-        "section",
-        "unit",
-        "currency",
-        "better",
-        "period_now",
-        "period_previous",
-        "note",
-    ):
-        out[c] = out[c].astype("str")
-    for c in ("now", "now_total", "previous", "previous_total", "change"):
-        out[c] = out[c].astype("float64")
-    for c in ("suppressed_now", "suppressed_previous"):
-        out[c] = out[c].astype("bool")
-    return out
+        snaps[(d, m)] = Snapshot(p, d, min_n=m, base=base)
+    return snaps[(d, m)]

@@ -92,7 +92,8 @@ WARM_QUARTERS = 4
 
 
 def _overview(page: Page) -> None:
-    from partner_analytics.analysis.snapshot import headline_figures, snapshot
+    from partner_analytics.analysis.headlines import headline_figures
+    from partner_analytics.analysis.snapshot import snapshot
 
     p = page.p
     days = quarter_ends(p)

@@ -2,7 +2,7 @@
 
 Each function takes a frame made by :mod:`partner_analytics.analysis.stakeholders` and
 returns a plotly ``go.Figure``; none recomputes an analysis number. Suppressed rows (fewer
-than ``min_n`` raters) are never drawn as numbers: they are listed as "n < 3".
+than ``min_n`` raters) are never drawn as numbers: they are listed as "n < 3" (with the threshold the frame was computed with).
 """
 
 from __future__ import annotations
@@ -14,15 +14,15 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
-from partner_analytics.figures._common import Marks, pick_wave
+from partner_analytics.figures._common import Marks, min_n_of, pick_wave
 from partner_analytics.figures.theme import (
     QUADRANT_COLORS,
     QUADRANT_LABELS,
     SALIENCE_LABELS,
     STANCE_COLORS,
-    SUPPRESSED_TEXT,
     base_layout,
     new_figure,
+    suppressed_text,
     themed,
 )
 
@@ -269,7 +269,10 @@ def plot_power_interest(
             "hover over a point for the others."
         )
     if len(hidden):
-        notes.append(f"Not shown ({SUPPRESSED_TEXT}): " + ", ".join(hidden["name"].astype(str)))
+        notes.append(
+            f"Not shown ({suppressed_text(min_n_of(frame))}): "
+            + ", ".join(hidden["name"].astype(str))
+        )
     marks.add_annotation(
         x=0,
         y=-0.13,
@@ -378,8 +381,10 @@ def plot_quadrant_transitions(frame: pd.DataFrame, *, title: str | None = None) 
     if links.empty:
         notes.append("No stakeholder was rated by enough raters in two consecutive waves.")
     if left_out:
+        m = min_n_of(frame)
         notes.append(
-            f"{left_out} stakeholder move(s) not shown: fewer than 3 raters ({SUPPRESSED_TEXT})."
+            f"{left_out} stakeholder move(s) not shown: fewer than {m} raters "
+            f"({suppressed_text(m)})."
         )
     if notes:
         marks.add_annotation(
@@ -529,7 +534,7 @@ def plot_salience(
             names.append(", ".join(members[cls]))
     hidden = f[f["suppressed"].astype(bool) & f["salience_class"].notna()]
     if len(hidden):
-        classes.append(f"Not shown ({SUPPRESSED_TEXT})")
+        classes.append(f"Not shown ({suppressed_text(min_n_of(frame))})")
         names.append(", ".join(hidden["name"].astype(str)))
     unrated = f[f["salience_class"].isna()]
     if len(unrated):

@@ -20,14 +20,19 @@ __all__ = [
     "STANCE_COLORS",
     "STATUS_COLORS",
     "STATUS_LABELS",
-    "SUPPRESSED_TEXT",
     "TEMPLATE",
     "base_layout",
     "new_figure",
+    "suppressed_text",
     "themed",
 ]
 
-SUPPRESSED_TEXT = "n < 3"
+
+
+def suppressed_text(min_n: int) -> str:
+    """What a suppressed cell reads on every figure, page and report: "n < {min_n}"."""
+    return f"n < {int(min_n)}"
+
 
 SECTOR_COLORS = {
     "public": "#1f5fa8",

@@ -24,10 +24,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from partner_analytics.analysis.headlines import headline_figures
 from partner_analytics.analysis.snapshot import (
     EXPECTED_ERRORS,
     Snapshot,
-    headline_figures,
     snapshot,
 )
 from partner_analytics.data.periods import parse_as_of, period_label, previous_day
