@@ -8,6 +8,7 @@ import weakref
 
 import pandas as pd
 
+from partner_analytics import Partnership
 from partner_analytics.analysis.snapshot import (
     Snapshot,
     as_of_view,
@@ -165,3 +166,21 @@ def test_the_days_with_data_run_from_the_first_quarter_to_the_last(tiny):
     ends = quarter_ends(tiny)
     assert (ends[0], ends[-1], len(ends)) == (pd.Timestamp("2020-12-31"), pd.Timestamp("2023-03-31"), 10)
     assert quarter_ends(tiny, n=3) == [pd.Timestamp(d) for d in ("2022-09-30", "2022-12-31", "2023-03-31")]
+
+
+def test_quarter_ends_run_from_the_first_to_the_last_quarter_with_data():
+    p = Partnership.from_frames(
+        partners=pd.DataFrame({"partner_id": ["P1"], "name": ["A"], "sector": ["public"]}),
+        contributions=pd.DataFrame(
+            {"contribution_id": ["C1", "C2"], "partner_id": ["P1", "P1"], "date": ["2025-11-03", "2026-05-20"],
+             "kind": ["funding", "funding"], "pledged": [10, 20]}
+        ),
+        today=pd.Timestamp("2030-01-01").date(),
+    )  # fmt: skip
+    # 2025-11-03 lies in 2025-Q4, 2026-05-20 in 2026-Q2: three quarter ends
+    assert [d.date().isoformat() for d in quarter_ends(p)] == [
+        "2025-12-31",
+        "2026-03-31",
+        "2026-06-30",
+    ]
+    assert latest_day(p) == pd.Timestamp("2026-05-20")

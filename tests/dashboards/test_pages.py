@@ -89,24 +89,6 @@ def test_data_path_defaults_to_the_sample_of_the_checkout(monkeypatch):
     assert D.data_path() == SAMPLE
 
 
-def test_quarter_ends_run_from_the_first_to_the_last_quarter_with_data():
-    p = Partnership.from_frames(
-        partners=pd.DataFrame({"partner_id": ["P1"], "name": ["A"], "sector": ["public"]}),
-        contributions=pd.DataFrame(
-            {"contribution_id": ["C1", "C2"], "partner_id": ["P1", "P1"], "date": ["2025-11-03", "2026-05-20"],
-             "kind": ["funding", "funding"], "pledged": [10, 20]}
-        ),
-        today=pd.Timestamp("2030-01-01").date(),
-    )  # fmt: skip
-    # 2025-11-03 lies in 2025-Q4, 2026-05-20 in 2026-Q2: three quarter ends
-    assert [d.date().isoformat() for d in D.quarter_ends(p)] == [
-        "2025-12-31",
-        "2026-03-31",
-        "2026-06-30",
-    ]
-    assert D.latest_day(p) == pd.Timestamp("2026-05-20")
-
-
 # --------------------------------------------------------------------------- overview
 
 

@@ -8,7 +8,7 @@ partnership, for :func:`headline_figures`) and returns a frame or a record:
 - waves: :func:`latest_wave`, :func:`wave_rows`, :func:`waves_in_order`, :func:`wave_end`;
 - stakeholders: :func:`stakeholder_counts` (rated, to manage closely, contested, moved,
   resistant, per wave and group), :func:`contested_stakeholders`,
-  :func:`stakeholders_moved_since`;
+  :func:`stakeholders_moved`, :func:`stakeholders_moved_since`;
 - collaboration health: :func:`factor_counts` (factors shown, of concern, the strongest and
   weakest), :func:`concern_factors`, :func:`gap_counts`, :func:`flagged_gaps`;
 - commitments and contributions: :func:`follow_through_total`, :func:`overdue_by_partner`,
@@ -51,6 +51,7 @@ __all__ = [
     "lowest_fulfilment",
     "overdue_by_partner",
     "stakeholder_counts",
+    "stakeholders_moved",
     "stakeholders_moved_since",
     "wave_end",
     "wave_rows",
@@ -181,6 +182,15 @@ def stakeholder_counts(
 def contested_stakeholders(power_interest: pd.DataFrame, wave: str | None = None) -> pd.DataFrame:
     """The contested stakeholders of a wave (default: the latest), suppressed ones left out."""
     return _contested(wave_rows(power_interest, wave))
+
+
+def stakeholders_moved(movement: pd.DataFrame | None, wave: str | None = None) -> pd.DataFrame | None:
+    """Stakeholders who changed quadrant into ``wave`` (default: any wave), moves resting on
+    a suppressed cell left out. Rows of ``movement``; None when there is no movement frame."""
+    if movement is None:
+        return None
+    moved = _moved(movement)
+    return moved if wave is None else moved[moved["to_wave"] == wave]
 
 
 def stakeholders_moved_since(

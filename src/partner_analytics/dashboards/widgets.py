@@ -41,6 +41,8 @@ from plotly.basedatatypes import Undefined
 from plotly.serializers import custom_serializers
 from traitlets import Dict, observe
 
+from partner_analytics.figures.theme import empty_figure  # noqa: F401 - pages import it from here
+
 __all__ = [
     "ALL",
     "FIGURE_CONFIG",
@@ -48,7 +50,6 @@ __all__ = [
     "DashboardFigure",
     "as_of_selector",
     "dropdown",
-    "empty_figure",
     "figure_json",
     "figure_widget",
     "group_filter",
@@ -388,20 +389,3 @@ def indicator_picker(indicators: pd.DataFrame, value=None, *, description: str =
 def on_change(widget, callback: Callable[[object], None]) -> None:
     """Call ``callback(new_value)`` whenever the widget's value changes."""
     widget.observe(lambda change: callback(change["new"]), names="value")
-
-
-def empty_figure(text: str, *, title: str = "") -> go.Figure:
-    """A blank figure saying why there is nothing to draw (a filter left no rows)."""
-    from partner_analytics.figures.theme import base_layout, new_figure
-
-    fig = new_figure()
-    fig.update_layout(
-        **base_layout(title or " "),
-        xaxis={"visible": False},
-        yaxis={"visible": False},
-        annotations=[
-            {"text": text, "x": 0.5, "y": 0.5, "xref": "paper", "yref": "paper", "showarrow": False,
-             "font": {"size": 20, "color": "#5b5b5b"}}
-        ],
-    )  # fmt: skip
-    return fig

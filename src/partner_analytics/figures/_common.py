@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-__all__ = ["Marks", "date_text", "min_n_of", "pick_wave"]
+__all__ = ["Marks", "min_n_of", "pick_wave"]
 
 
 def pick_wave(frame: pd.DataFrame, wave: str | None, column: str = "wave") -> str:
@@ -30,11 +30,6 @@ def min_n_of(frame: pd.DataFrame) -> int:
 
     value = frame.attrs.get("min_n")
     return int(value) if value is not None else default_min_n()
-
-
-def date_text(ts) -> str:
-    """A day as read in a title: "30 Sep 2026"."""
-    return pd.Timestamp(ts).strftime("%d %b %Y").lstrip("0")
 
 
 class Marks:

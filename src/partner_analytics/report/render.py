@@ -116,7 +116,7 @@ def _template(sections) -> object:
     """The template notebook, with the cells of sections not asked for removed."""
     import nbformat
 
-    from partner_analytics.report.sections import SECTIONS
+    from partner_analytics.report.context import SECTIONS
 
     if not TEMPLATE.is_file():
         raise FileNotFoundError(
@@ -154,13 +154,13 @@ nav.pa-toc { border: 1px solid #ddd; background: #fafafa; padding: 0.6em 1.2em; 
 nav.pa-toc ol { margin: 0.3em 0; }
 nav.pa-toc a { text-decoration: none; }
 .pa-table-wrap { overflow-x: auto; margin: 0.6em 0 1.2em; }
-.pa-caption { font-weight: 600; margin: 0.2em 0; }
 table.pa-table { border-collapse: collapse; font-size: 0.92rem; }
 .jp-RenderedHTMLCommon table.pa-table { margin: 0; }
+.jp-RenderedHTMLCommon table.pa-table caption { font-weight: 600; text-align: left; padding: 0.2em 0; }
 .jp-RenderedHTMLCommon table.pa-table th, .jp-RenderedHTMLCommon table.pa-table td {
   border-bottom: 1px solid #e3e3e3; padding: 0.25em 0.7em; vertical-align: top; max-width: 36em; }
-.jp-RenderedHTMLCommon table.pa-table .txt { text-align: left; }
-.jp-RenderedHTMLCommon table.pa-table .num { text-align: right; white-space: nowrap; }
+.jp-RenderedHTMLCommon table.pa-table .pa-txt { text-align: left; }
+.jp-RenderedHTMLCommon table.pa-table .pa-num { text-align: right; white-space: nowrap; }
 .jp-RenderedHTMLCommon table.pa-table th { background: #f3f3f3; }
 ul.pa-highlights { list-style: none; padding-left: 0; }
 blockquote.pa-note { border-left: 4px solid #d9822b; background: #fdf6ee; margin: 0.6em 0; padding: 0.3em 0.9em; }
@@ -211,7 +211,7 @@ _PLOTLY_PLACEHOLDER = "<!-- plotly.js of the report -->"
 
 def _set_aside_plotly_js(nb) -> str | None:
     """Replace the output holding plotly.js by a placeholder; return the library's HTML."""
-    from partner_analytics.report.sections import PLOTLY_JS_ID
+    from partner_analytics.report.blocks import PLOTLY_JS_ID
 
     start = f'<script id="{PLOTLY_JS_ID}"'
     for cell in nb.cells:
@@ -353,7 +353,7 @@ def render_report(
     out,
     formats=("html",),
     title: str | None = None,
-    min_n: int = 3,
+    min_n: int | None = None,
     sections=None,
 ) -> dict[str, Path]:
     """Run the report template for one day and write the notebook, HTML and PDF.
@@ -410,7 +410,7 @@ def render_report(
         "as_of": day.date().isoformat(),
         "previous": prev,
         "title": title,
-        "min_n": int(min_n),
+        "min_n": None if min_n is None else int(min_n),
         "sections": list(sections) if sections is not None else None,
     }
     nb = _template(params["sections"])
@@ -462,7 +462,7 @@ def render_periods(
     out,
     formats=("html",),
     title: str | None = None,
-    min_n: int = 3,
+    min_n: int | None = None,
     sections=None,
     progress: bool = True,
 ) -> list[PeriodResult]:

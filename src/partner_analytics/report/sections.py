@@ -1,98 +1,49 @@
 """The content of the periodic evaluation report, one function per section.
 
-``notebooks/report.ipynb`` holds the markdown heading of each section and one call per
-section: ``show(section(ctx, "health"))``. A section is a list of blocks (markdown text,
-HTML tables, plotly figures) built here from the analyses of the partnership as of the
-report day (:mod:`partner_analytics.analysis.snapshot`), so that every block can be tested
-without a kernel. A section whose tables are missing says which table is missing instead
-of failing.
+The report template (``templates/report.ipynb``) holds the markdown heading of each
+section and one call per section: ``show(ctx, "health")``. A section is a list of blocks
+(markdown text, HTML tables, plotly figures) built here from the analyses of the
+partnership as of the report day (the context's snapshots) and the headline figures and
+comparisons of :mod:`partner_analytics.analysis.headlines`, so that every block can be
+tested without a kernel. Sections choose rows and words; they compute nothing (no number
+here is not an analysis value). A section whose tables are missing says which table is
+missing instead of failing.
 
 Display rules (methods.md): an aggregate over fewer than ``min_n`` raters or respondents
-reads "n < 3" (with the real threshold), never a number; respondent and rater ids never
-appear: the data-quality appendix hides them in problems and rejected rows.
+reads "n < {min_n}", never a number; respondent and rater ids, comments and extra columns of
+survey tables never appear: the data-quality appendix shows problems and rejected rows
+through :mod:`partner_analytics.present.redaction`.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
 import html
 import json
-import math
-import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from partner_analytics.analysis.headlines import headline_figures
-from partner_analytics.analysis.snapshot import (
-    EXPECTED_ERRORS,
-    Snapshot,
-    snapshot,
-)
-from partner_analytics.data.periods import parse_as_of, period_label, previous_day
+from partner_analytics.analysis import headlines as H
+from partner_analytics.analysis.snapshot import EXPECTED_ERRORS
 from partner_analytics.errors import AnalysisInputError
 from partner_analytics.present.formats import (
     fmt_change,
     fmt_money,
     fmt_number,
     fmt_percent,
+    iso_date,
     label,
     suppressed_text,
 )
-from partner_analytics.present.highlights import highlights
+from partner_analytics.present.redaction import redacted_problems, redacted_rejected
+from partner_analytics.present.tables import headline_table, html_table
+from partner_analytics.report.blocks import Block, display_blocks
+from partner_analytics.report.context import SECTIONS, ReportContext
 
-__all__ = [
-    "PLOTLY_JS_ID",
-    "SECTIONS",
-    "ReportContext",
-    "blocks_html",
-    "figure_html",
-    "headline_table",
-    "html_table",
-    "markdown_html",
-    "plotly_js_html",
-    "redacted_problems",
-    "redacted_rejected",
-    "report_context",
-    "section",
-    "show",
-    "title_block",
-]
-
-#: Report sections: key -> heading (the notebook's markdown headings read the same).
-SECTIONS: dict[str, str] = {
-    "summary": "Summary and highlights",
-    "composition": "Partnership composition and sector diversity",
-    "stakeholders": "Stakeholders",
-    "health": "Collaboration health",
-    "commitments": "Commitments",
-    "contributions": "Contributions",
-    "indicators": "Indicators",
-    "competencies": "Competency alignment and candidates",
-    "readiness": "Readiness",
-    "appendix": "Appendix: data quality and provenance",
-}
-
-HIDDEN = "(hidden)"
-_ID_COLUMNS = ("respondent_id", "rater_id")
+__all__ = ["SECTIONS", "section", "show", "title_block"]
 
 
 # --------------------------------------------------------------------------- blocks
-
-
-@dataclass
-class Block:
-    """One piece of a section: ``kind`` is "markdown", "html" or "figure"."""
-
-    kind: str
-    content: object
-
-    def text(self) -> str:
-        """The block as text (figures: their JSON), for tests and searches."""
-        if self.kind == "figure":
-            return self.content.to_json()
-        return str(self.content)
 
 
 def _md(text: str) -> Block:
@@ -103,338 +54,14 @@ def _html(text: str) -> Block:
     return Block("html", text)
 
 
-def _fig(fig) -> Block:
-    return Block("figure", fig)
-
-
-_NUMERIC = re.compile(r"^(?:[+−±-]?(?:[A-Z]{3} )?[\d,.]+(?: ?[%km]| bn| m| k| pts)?|–|n < \d+)$")
-
-
-def html_table(frame: pd.DataFrame, *, caption: str | None = None, escape: bool = True) -> str:
-    """A frame of text as an HTML table: numeric columns right-aligned, text left-aligned.
-
-    Cells are escaped unless ``escape=False`` (for cells holding trusted HTML). Missing
-    cells read "–".
-    """
-    cols = list(frame.columns)
-    cells = [
-        ["–" if (not isinstance(v, str) and pd.isna(v)) else str(v) for v in frame[c]] for c in cols
-    ]
-    numeric = [
-        bool(col) and all(_NUMERIC.match(v) for v in col) and any(v not in ("–",) for v in col)
-        for col in cells
-    ]
-    esc = html.escape if escape else (lambda x: x)
-    head = "".join(
-        f'<th class="{"num" if n else "txt"}">{html.escape(str(c))}</th>'
-        for c, n in zip(cols, numeric, strict=True)
-    )
-    rows = []
-    for i in range(len(frame)):
-        tds = "".join(
-            f'<td class="{"num" if n else "txt"}">{esc(col[i])}</td>'
-            for col, n in zip(cells, numeric, strict=True)
-        )
-        rows.append(f"<tr>{tds}</tr>")
-    cap = f'<p class="pa-caption">{html.escape(caption)}</p>' if caption else ""
-    return (
-        f'<div class="pa-table-wrap">{cap}<table class="pa-table"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
-    )
-
-
-def _table(frame: pd.DataFrame, *, caption: str | None = None, escape: bool = True) -> Block:
-    """A frame of text as an HTML table block."""
-    return _html(html_table(frame, caption=caption, escape=escape))
+def _table(frame: pd.DataFrame, *, caption: str | None = None, raw=()) -> Block:
+    """A frame of text as an HTML table block (the one table renderer)."""
+    return _html(html_table(frame, caption=caption, raw=raw))
 
 
 def _missing(what: str, message: str | None) -> Block:
     msg = message or "no data"
     return _md(f"> **{what} is not available.** {msg}.")
-
-
-_PLOTLY_JS_SENT = False
-#: The id of the script element holding plotly.js (the report's HTML conversion finds it).
-PLOTLY_JS_ID = "pa-plotlyjs"
-
-
-def plotly_js_html() -> str:
-    """plotly.js itself (about 5 MB) in a script element, for a page to load once."""
-    from plotly.offline.offline import get_plotlyjs
-
-    return (
-        f'<script id="{PLOTLY_JS_ID}" type="text/javascript">'
-        "window.PlotlyConfig = {MathJaxConfig: 'local'};\n"
-        f"{get_plotlyjs()}</script>"
-    )
-
-
-def figure_html(fig) -> str:
-    """A figure as an HTML fragment: a div and the script drawing it (plotly.js not
-    included: see :func:`plotly_js_html`; no CDN link, no MathJax)."""
-    from plotly.io import to_html
-
-    return to_html(
-        fig,
-        include_plotlyjs=False,
-        include_mathjax=False,
-        full_html=False,
-        validate=False,
-        default_width="100%",
-        config={"displaylogo": False, "responsive": True},
-    )
-
-
-_STRONG = re.compile(r"\*\*(.+?)\*\*")
-_EM = re.compile(r"(?<![\w*])\*(?![\s*])(.+?)(?<![\s*])\*(?![\w*])")
-_CODE = re.compile(r"`([^`]+)`")
-
-
-def markdown_html(text: str) -> str:
-    """The little markdown of the report's sentences as HTML: one paragraph, ``**strong**``,
-    ``*emphasis*``, ```code```, and a leading ``> `` for a note; everything else escaped."""
-    note = text.startswith("> ")
-    body = html.escape(text[2:] if note else text, quote=False)
-    body = _CODE.sub(
-        r"<code>\1</code>", _EM.sub(r"<em>\1</em>", _STRONG.sub(r"<strong>\1</strong>", body))
-    )
-    para = f"<p>{body}</p>"
-    return f'<blockquote class="pa-note">{para}</blockquote>' if note else para
-
-
-def blocks_html(blocks: list[Block]) -> str:
-    """Blocks as one HTML fragment (figures without plotly.js: see :func:`show`)."""
-    parts = []
-    for b in blocks:
-        if b.kind == "markdown":
-            parts.append(markdown_html(b.content))
-        elif b.kind == "html":
-            parts.append(b.content)
-        else:
-            parts.append(figure_html(b.content))
-    return "\n".join(parts)
-
-
-def show(blocks: list[Block]) -> None:
-    """Display blocks in a notebook as one HTML output, figures included.
-
-    Before the first figure, plotly.js goes out once as its own output; figures go out as
-    HTML. That is what plotly's ``notebook`` renderer does, without its per-figure
-    MathJax CDN link and without importing the renderer machinery (nbformat and jsonschema:
-    seconds per report). The executed notebook and its HTML therefore open offline with
-    interactive figures. One output per section (not one per block) keeps the kernel's
-    messages and nbconvert's work small.
-    """
-    global _PLOTLY_JS_SENT
-    from IPython.display import HTML, display
-
-    if not _PLOTLY_JS_SENT and any(b.kind == "figure" for b in blocks):
-        display(HTML(plotly_js_html()))
-        _PLOTLY_JS_SENT = True
-    display(HTML(blocks_html(blocks)))
-
-
-# --------------------------------------------------------------------------- context
-
-
-@dataclass
-class ReportContext:
-    """Everything a report needs: the partnership, the two snapshots and the parameters."""
-
-    p: object
-    now: Snapshot
-    prev: Snapshot
-    title: str
-    min_n: int
-    sections: list[str]
-    parameters: dict
-    data_path: str
-    run_time: str
-    _cache: dict = field(default_factory=dict, repr=False)
-
-    @property
-    def as_of(self) -> pd.Timestamp:
-        return self.now.as_of
-
-    def headlines(self) -> pd.DataFrame:
-        if "headlines" not in self._cache:
-            self._cache["headlines"] = headline_figures(
-                self.p, as_of=self.now.as_of, previous=self.prev.as_of, min_n=self.min_n
-            )
-        return self._cache["headlines"]
-
-    def highlights(self) -> pd.DataFrame:
-        if "highlights" not in self._cache:
-            self._cache["highlights"] = highlights(
-                self.p, as_of=self.now.as_of, previous=self.prev.as_of, min_n=self.min_n
-            )
-        return self._cache["highlights"]
-
-    def wants(self, key: str) -> bool:
-        return key in self.sections
-
-
-def report_context(
-    data,
-    *,
-    as_of,
-    previous=None,
-    title: str | None = None,
-    min_n: int = 3,
-    sections=None,
-    run_time: str | None = None,
-) -> ReportContext:
-    """Load the package and prepare the report as of a day.
-
-    Parameters
-    ----------
-    data : str or Path or Partnership
-        A package folder, workbook or DuckDB store (loaded with ``drop_invalid=True`` so that
-        rejected rows are listed in the appendix rather than stopping the report), or a
-        loaded Partnership.
-    as_of, previous
-        The report day and the day to compare with (default: the end of the quarter before).
-    title : str, optional
-        Default: "<partnership name>: evaluation report <period>".
-    min_n : int
-        The small-cell threshold.
-    sections : list of str, optional
-        Section keys to include (see :data:`SECTIONS`); None: all.
-    run_time : str, optional
-        The time of the run for the provenance (default: now, UTC, to the second).
-    """
-    from partner_analytics import load_partnership
-
-    if sections is None:
-        sections = list(SECTIONS)
-    elif isinstance(sections, str):
-        sections = [s.strip() for s in sections.split(",") if s.strip()]
-    unknown = [s for s in sections if s not in SECTIONS]
-    if unknown:
-        raise AnalysisInputError(
-            f"unknown section(s) {', '.join(map(repr, unknown))}; the sections are: {', '.join(SECTIONS)}"
-        )
-    p = data if hasattr(data, "tables") else load_partnership(data, drop_invalid=True)
-    day = parse_as_of(as_of)
-    prev_day = previous_day(as_of, previous)
-    # the later day first: the earlier snapshot then reads its per-wave frames off it
-    now = snapshot(p, day, min_n=min_n)
-    prev = snapshot(p, prev_day, min_n=min_n)
-    if run_time is None:
-        run_time = _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat()
-    params = {
-        "data": str(data) if not hasattr(data, "tables") else p.source,
-        "as_of": day.date().isoformat(),
-        "previous": prev_day.date().isoformat(),
-        "title": title,
-        "min_n": min_n,
-        "sections": list(sections),
-    }
-    return ReportContext(
-        p=p,
-        now=now,
-        prev=prev,
-        title=title or f"{p.name}: evaluation report {period_label(day)}",
-        min_n=int(min_n),
-        sections=list(sections),
-        parameters=params,
-        data_path=params["data"],
-        run_time=run_time,
-    )
-
-
-# --------------------------------------------------------------------------- formats
-
-
-def _fmt_value(
-    v, unit: str, *, currency: str | None = None, suppressed: bool = False, min_n: int = 3
-) -> str:
-    if suppressed:
-        return suppressed_text(min_n)
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "–"
-    if unit == "count":
-        return fmt_number(v, 0)
-    if unit == "percent":
-        return fmt_percent(v, 0)
-    if unit == "money":
-        return fmt_money(v, currency or "")
-    return fmt_number(v, 1)
-
-
-def _fmt_delta(
-    v, unit: str, *, currency: str | None = None, suppressed: bool = False, min_n: int = 3
-) -> str:
-    if suppressed:
-        return suppressed_text(min_n)
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "–"
-    if unit == "count":
-        return fmt_change(v, 0)
-    if unit == "percent":
-        return fmt_change(v, 1, unit=" pts")
-    if unit == "money":
-        sign = "+" if v > 0 else ("−" if v < 0 else "±")
-        return sign + fmt_money(abs(v), currency or "")
-    return fmt_change(v, 1)
-
-
-def headline_table(frame: pd.DataFrame, *, min_n: int = 3) -> pd.DataFrame:
-    """Headline figures as text: figure, now, previous, change, from (period), note.
-
-    ``frame`` is :func:`~partner_analytics.analysis.snapshot.headline_figures`; suppressed values
-    read "n < 3"; missing values "–" with the reason in ``note``.
-    """
-    rows = []
-    for r in frame.itertuples(index=False):
-        cur = r.currency if isinstance(r.currency, str) else None
-        supp = bool(r.suppressed_now) or bool(r.suppressed_previous)
-        periods = r.period_now if isinstance(r.period_now, str) else "–"
-        if isinstance(r.period_previous, str) and r.period_previous != r.period_now:
-            periods = f"{r.period_previous} → {periods}"
-        rows.append(
-            {
-                "Figure": r.label,
-                "Now": _fmt_value(
-                    r.now, r.unit, currency=cur, suppressed=bool(r.suppressed_now), min_n=min_n
-                ),
-                "Previous": _fmt_value(
-                    r.previous,
-                    r.unit,
-                    currency=cur,
-                    suppressed=bool(r.suppressed_previous),
-                    min_n=min_n,
-                ),
-                "Change": _fmt_delta(r.change, r.unit, currency=cur, suppressed=supp, min_n=min_n),
-                "Periods": periods,
-                "Note": r.note if isinstance(r.note, str) else "",
-            }
-        )
-    return pd.DataFrame(rows, columns=["Figure", "Now", "Previous", "Change", "Periods", "Note"])
-
-
-def _changes(ctx: ReportContext, section_key: str) -> list[Block]:
-    h = ctx.headlines()
-    h = h[h["section"] == section_key]
-    if not len(h):
-        return []
-    return [
-        _md(f"**What changed since {ctx.prev.label}**"),
-        _table(headline_table(h, min_n=ctx.min_n)),
-    ]
-
-
-def _date(v) -> str:
-    if v is None or (not isinstance(v, str) and pd.isna(v)):
-        return "–"
-    return pd.Timestamp(v).date().isoformat()
-
-
-def _latest(frame: pd.DataFrame) -> tuple[str | None, pd.DataFrame]:
-    if frame is None or not len(frame):
-        return None, frame
-    wave = frame.sort_values("wave_end", kind="stable")["wave"].iloc[-1]
-    return wave, frame[frame["wave"] == wave]
 
 
 def _try_figure(blocks: list[Block], build) -> None:
@@ -446,9 +73,20 @@ def _try_figure(blocks: list[Block], build) -> None:
     0.1 s of the report's time (docs/reports.md, Speed).
     """
     try:
-        blocks.append(_fig(build()))
+        blocks.append(Block("figure", build()))
     except (ValueError, KeyError, *EXPECTED_ERRORS):
         pass
+
+
+def _changes(ctx: ReportContext, section_key: str) -> list[Block]:
+    h = ctx.headlines()
+    h = h[h["section"] == section_key]
+    if not len(h):
+        return []
+    return [
+        _md(f"**What changed since {ctx.prev.label}**"),
+        _table(headline_table(h, min_n=ctx.min_n)),
+    ]
 
 
 # --------------------------------------------------------------------------- sections
@@ -495,7 +133,7 @@ def _composition(ctx: ReportContext) -> list[Block]:
         }
     )
     out.append(_table(t, caption=f"Partners per sector as of {s.as_of.date().isoformat()}"))
-    if len(div) and bool(div["public_private_only"].iloc[0]):
+    if H.composition_counts(div)["public_private_only"]:
         out.append(
             _md("The partnership has **no active civil-society partner** (public-private only).")
         )
@@ -530,7 +168,8 @@ def _stakeholders(ctx: ReportContext) -> list[Block]:
                 s.problem("power_interest") or f"no ratings on or before {s.label}",
             )
         ]
-    wave, cur = _latest(pi)
+    wave = H.latest_wave(pi)
+    cur = H.wave_rows(pi, wave)
     mv = s.get("stakeholder_movement")
     _try_figure(out, lambda: plot_power_interest(pi, movement=mv, wave=wave))
     supp = cur["suppressed"].astype(bool)
@@ -576,14 +215,8 @@ def _stakeholders(ctx: ReportContext) -> list[Block]:
     )
     if mv is not None and len(mv):
         ppi = ctx.prev.get("power_interest")
-        pwave = _latest(ppi)[0] if ppi is not None else None
-        new = mv
-        if pwave is not None and pwave != wave:
-            pend = ppi.loc[ppi["wave"] == pwave, "wave_end"].iloc[0]
-            new = mv[mv["to_wave_end"] > pend]
-        elif pwave == wave:
-            new = mv.iloc[0:0]
-        moved = new[new["moved"] & ~new["suppressed"]]
+        pwave = H.latest_wave(ppi)
+        moved = H.stakeholders_moved_since(mv, ppi)
         if len(moved):
             t = pd.DataFrame(
                 {
@@ -638,7 +271,7 @@ def _health(ctx: ReportContext) -> list[Block]:
                 for v, x in zip(hi["index"], supp, strict=True)
             ],
             "95 % interval": [
-                _hide_or(f"{fmt_number(a, 1)} – {fmt_number(b, 1)}", x, m)
+                suppressed_text(m) if x else f"{fmt_number(a, 1)} – {fmt_number(b, 1)}"
                 for a, b, x in zip(hi["ci_low"], hi["ci_high"], supp, strict=True)
             ],
             "Band": [
@@ -655,7 +288,8 @@ def _health(ctx: ReportContext) -> list[Block]:
     out.append(_table(t, caption="The collaboration health index per wave"))
     fs = s.get("factor_scores")
     if fs is not None and len(fs):
-        wave, cur = _latest(fs)
+        wave = H.latest_wave(fs)
+        cur = H.wave_rows(fs, wave)
         _try_figure(out, lambda: plot_factor_radar(fs, wave=wave))
         fsupp = cur["suppressed"].astype(bool)
         t = pd.DataFrame(
@@ -680,12 +314,9 @@ def _health(ctx: ReportContext) -> list[Block]:
         out.append(_table(t, caption=f"Factor means in {wave}"))
     pg = s.get("perception_gaps")
     if pg is not None and len(pg):
-        wave, cur = _latest(pg)
+        wave = H.latest_wave(pg)
         _try_figure(out, lambda: plot_perception_gaps(pg, wave=wave))
-        per = cur.drop_duplicates("factor_code")
-        flagged = per[per["flagged"].astype(bool)].sort_values(
-            "gap", ascending=False, kind="stable"
-        )
+        flagged = H.flagged_gaps(pg, wave)
         if len(flagged):
             t = pd.DataFrame(
                 {
@@ -705,10 +336,6 @@ def _health(ctx: ReportContext) -> list[Block]:
         else:
             out.append(_md(f"No factor shows a gap of 1.0 or more between sectors in {wave}."))
     return out
-
-
-def _hide_or(text: str, suppressed: bool, min_n: int) -> str:
-    return suppressed_text(min_n) if suppressed else text
 
 
 def _commitments(ctx: ReportContext) -> list[Block]:
@@ -754,7 +381,7 @@ def _commitment_list(frame: pd.DataFrame, days: str, days_label: str, caption: s
         {
             "Partner": frame["partner"],
             "Commitment": frame["description"],
-            "Due": [_date(v) for v in frame["due_date"]],
+            "Due": [iso_date(v) for v in frame["due_date"]],
             days_label: [fmt_number(v, 0) for v in frame[days]],
         }
     )
@@ -772,7 +399,7 @@ def _contributions(ctx: ReportContext) -> list[Block]:
     ct = s.get("contribution_total")
     if ct is None:
         return out + [_missing("Contributions", s.problem("contribution_total"))]
-    if not len(ct) or float(ct["pledged"].sum()) == 0:
+    if not len(ct) or float(ct["pledged"].iloc[0]) == 0:
         return out + [_md(f"No contribution is dated on or before {s.as_of.date().isoformat()}.")]
     cur = ct["currency"].iloc[0] if isinstance(ct["currency"].iloc[0], str) else ""
     ot = s.get("contributions_over_time")
@@ -823,39 +450,29 @@ def _indicators(ctx: ReportContext) -> list[Block]:
     sc = s.get("indicator_scores")
     if sc is None:
         return out + [_missing("Indicator progress", s.problem("indicator_scores"))]
-    prev = ctx.prev.get("indicator_scores")
-    before = dict(zip(prev["parent_id"], prev["status"], strict=True)) if prev is not None else {}
-    frame = sc.assign(_p=sc["pillar"].fillna("~")).sort_values(
+    ch = H.indicator_status_changes(sc, ctx.prev.get("indicator_scores"))
+    frame = ch.assign(_p=ch["pillar"].fillna("~")).sort_values(
         ["_p", "score"], ascending=[True, False], kind="stable"
     )
-    rows = []
-    for r in frame.itertuples(index=False):
-        was = before.get(r.parent_id)
-        rows.append(
-            {
-                "Pillar": label(r.pillar) if isinstance(r.pillar, str) else "–",
-                "Indicator": r.name,
-                "Status": _status_cell(r.status),
-                f"Status in {ctx.prev.label}": _status_cell(was) if was else "–",
-                "Score (-5..5)": fmt_number(r.score, 2),
-                "Changed": "yes" if was and was != r.status else "",
-            }
-        )
-    # names are escaped here; the status cells are HTML built by _status_cell
-    t = pd.DataFrame(rows)
-    t["Indicator"] = t["Indicator"].map(lambda v: html.escape(str(v)))
+    was = f"Status in {ctx.prev.label}"
+    t = pd.DataFrame(
+        {
+            "Pillar": [label(v) if isinstance(v, str) else "–" for v in frame["pillar"]],
+            "Indicator": frame["name"],
+            "Status": [_status_cell(v) for v in frame["status"]],
+            was: [_status_cell(v) for v in frame["status_before"]],
+            "Score (-5..5)": [fmt_number(v, 2) for v in frame["score"]],
+            "Changed": ["yes" if c else "" for c in frame["changed"]],
+        }
+    )
     out.append(
         _table(
             t,
             caption=f"Indicator status by pillar as of {s.as_of.date().isoformat()} (Open SDG progress measure)",
-            escape=False,
+            raw=("Status", was),
         )
     )
-    changed = [
-        i
-        for i, st in zip(sc["parent_id"], sc["status"], strict=True)
-        if i in before and before[i] != st
-    ]
+    changed = ch.loc[ch["changed"], "parent_id"].tolist()
     if not changed:
         out.append(_md(f"No indicator changed status since {ctx.prev.label}."))
         return out
@@ -957,7 +574,7 @@ def _readiness(ctx: ReportContext) -> list[Block]:
         _try_figure(out, lambda: plot_readiness_checklist(el))
     t = pd.DataFrame(
         {
-            "Review": [_date(v) for v in rd["review_date"]],
+            "Review": [iso_date(v) for v in rd["review_date"]],
             "Elements reviewed": [fmt_number(v, 0) for v in rd["elements"]],
             "In place": [fmt_number(v, 0) for v in rd["in_place"]],
             "Partial": [fmt_number(v, 0) for v in rd["partial"]],
@@ -984,79 +601,6 @@ def _readiness(ctx: ReportContext) -> list[Block]:
 
 
 # --------------------------------------------------------------------------- appendix
-
-
-def _hidden_ids(p) -> set[str]:
-    ids: set[str] = set()
-    for table, col in (("assessments", "respondent_id"), ("stakeholder_ratings", "rater_id")):
-        f = p.tables.get(table)
-        if f is not None and col in f:
-            ids |= {str(v) for v in f[col].dropna().unique()}
-    rej = p.rejected
-    if rej is not None and len(rej) and "values" in rej:
-        for text in rej["values"].dropna():
-            try:
-                values = json.loads(text)
-            except (TypeError, ValueError):
-                continue
-            for col in _ID_COLUMNS:
-                v = values.get(col) if isinstance(values, dict) else None
-                if v:
-                    ids.add(str(v))
-    return {i for i in ids if i.strip()}
-
-
-def _scrubber(ids: set[str]):
-    if not ids:
-        return lambda text: text
-    pattern = re.compile(
-        r"(?<![\w-])("
-        + "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True))
-        + r")(?![\w-])"
-    )
-    return lambda text: pattern.sub(HIDDEN, text) if isinstance(text, str) else text
-
-
-def redacted_problems(p) -> pd.DataFrame:
-    """The package's problems with respondent and rater ids replaced by "(hidden)".
-
-    Values in a ``respondent_id`` / ``rater_id`` column are hidden, and every known id
-    (from the tables and the rejected rows) is hidden wherever it occurs in a value or a
-    message (duplicate-key messages quote the key).
-    """
-    pr = p.problems.copy()
-    if not len(pr):
-        return pr
-    scrub = _scrubber(_hidden_ids(p))
-    idcol = pr["column"].astype("str").str.contains("respondent_id|rater_id", regex=True, na=False)
-    pr["value"] = pr["value"].astype("object").where(~idcol, HIDDEN)
-    for c in ("value", "message"):
-        pr[c] = pr[c].map(scrub)
-    return pr
-
-
-def redacted_rejected(p) -> pd.DataFrame:
-    """The rejected rows with respondent and rater ids replaced by "(hidden)"."""
-    rej = p.rejected.copy()
-    if not len(rej):
-        return rej
-    scrub = _scrubber(_hidden_ids(p))
-
-    def clean(text):
-        try:
-            values = json.loads(text)
-        except (TypeError, ValueError):
-            return scrub(text)
-        if isinstance(values, dict):
-            for col in _ID_COLUMNS:
-                if values.get(col):
-                    values[col] = HIDDEN
-            return scrub(json.dumps(values, ensure_ascii=False))
-        return scrub(text)
-
-    rej["values"] = rej["values"].map(clean)
-    rej["reason"] = rej["reason"].map(scrub)
-    return rej
 
 
 def _appendix(ctx: ReportContext) -> list[Block]:
@@ -1177,3 +721,14 @@ def title_block(ctx: ReportContext) -> list[Block]:
             f"compared with {ctx.prev.as_of.date().isoformat()} ({ctx.prev.label}).</p>"
         )
     ]
+
+
+def show(ctx: ReportContext, key: str = "title") -> None:
+    """Show the title (``key="title"``) or one section of the report in the notebook.
+
+    plotly.js goes out with the first section that has a figure; the context remembers it
+    (a second report made in the same kernel has a context of its own, and carries it too).
+    """
+    blocks = title_block(ctx) if key == "title" else section(ctx, key)
+    if display_blocks(blocks, plotly_js=not ctx.plotly_js_sent):
+        ctx.plotly_js_sent = True
