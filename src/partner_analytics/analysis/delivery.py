@@ -32,6 +32,8 @@ __all__ = [
     "upcoming_commitments",
 ]
 
+#: Days after as_of within which an open commitment is "upcoming" (methods.md 4).
+UPCOMING_DAYS = 30
 OVERALL_ID = "(all)"
 OVERALL_NAME = "All partners"
 NO_RECIPIENT = "(recipient not given)"
@@ -270,7 +272,7 @@ def overdue_commitments(p, *, as_of) -> pd.DataFrame:
     return s[cols].reset_index(drop=True)
 
 
-def upcoming_commitments(p, *, as_of, days: int = 30) -> pd.DataFrame:
+def upcoming_commitments(p, *, as_of, days: int = UPCOMING_DAYS) -> pd.DataFrame:
     """The open commitments falling due within ``days`` days after a date.
 
     Parameters

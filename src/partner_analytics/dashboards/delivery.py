@@ -14,6 +14,7 @@ import functools
 
 import pandas as pd
 
+from partner_analytics.analysis.delivery import UPCOMING_DAYS
 from partner_analytics.dashboards import layout as L
 from partner_analytics.dashboards import widgets as W
 from partner_analytics.dashboards.page import (
@@ -68,7 +69,7 @@ def delivery_cards(who: str, total, why: str | None, upcoming, contributions) ->
         cards.append(L.card("Commitments kept on time", "–",
                             detail=f"{who}: {why or 'no commitment due yet'}", key="follow_through"))  # fmt: skip
     if upcoming is not None:
-        cards.append(L.card("Due in the next 30 days", str(len(upcoming)), detail=who,
+        cards.append(L.card(f"Due in the next {UPCOMING_DAYS} days", str(len(upcoming)), detail=who,
                             accent="#f1c232", key="upcoming"))  # fmt: skip
     if contributions is not None and len(contributions) and float(contributions["pledged"].iloc[0]) > 0:
         from partner_analytics.dashboards.overview import delivered_bar
@@ -95,8 +96,8 @@ def _upcoming_html(upcoming) -> str:
     listing = pd.DataFrame({"Partner": upcoming["partner"].tolist(),
                             "Commitment": upcoming["description"].tolist(),
                             "Due": [date_text(d) for d in upcoming["due_date"]]})  # fmt: skip
-    return html_table(listing, caption="Commitments falling due in the next 30 days",
-                      empty="No commitment falls due in the next 30 days.")  # fmt: skip
+    return html_table(listing, caption=f"Commitments falling due in the next {UPCOMING_DAYS} days",
+                      empty=f"No commitment falls due in the next {UPCOMING_DAYS} days.")  # fmt: skip
 
 
 class _Delivery:

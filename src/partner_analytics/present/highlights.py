@@ -53,6 +53,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from partner_analytics.analysis import headlines as H
+from partner_analytics.analysis.delivery import UPCOMING_DAYS
 from partner_analytics.analysis.snapshot import Snapshot, snapshot
 from partner_analytics.data.periods import previous_day
 from partner_analytics.present.formats import fmt_money, fmt_number, label
@@ -214,7 +215,8 @@ def _commitments(f: _Facts) -> None:
     if up is not None and len(up):
         f.add(
             "upcoming_commitments", "commitments", "info",
-            f"{_plural(len(up), 'commitment')} fall{'s' if len(up) == 1 else ''} due in the next 30 days.",
+            f"{_plural(len(up), 'commitment')} fall{'s' if len(up) == 1 else ''} due in the next "
+            f"{UPCOMING_DAYS} days.",
             len(up),
         )  # fmt: skip
 

@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from partner_analytics.analysis import headlines as H
+from partner_analytics.analysis.delivery import UPCOMING_DAYS
 from partner_analytics.analysis.snapshot import EXPECTED_ERRORS
 from partner_analytics.errors import AnalysisInputError
 from partner_analytics.present.formats import (
@@ -370,7 +371,9 @@ def _commitments(ctx: ReportContext) -> list[Block]:
     up = s.get("upcoming_commitments")
     if up is not None and len(up):
         out.append(
-            _commitment_list(up, "days_until_due", "Days to go", "Falling due in the next 30 days")
+            _commitment_list(
+                up, "days_until_due", "Days to go", f"Falling due in the next {UPCOMING_DAYS} days"
+            )
         )
     return out
 
