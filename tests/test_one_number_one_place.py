@@ -80,7 +80,7 @@ def card_values(cards_html: str) -> dict[str, str]:
     """key -> the text of the card's big value and its unit."""
     out = {}
     for m in re.finditer(
-        r'data-card="([^"]+)".*?<div class="pa-value">(.*?)</div>', cards_html, re.S
+        r'data-card="([^"]+)".*?<div class="pa-value">(.*?)</div>', cards_html, re.DOTALL
     ):
         out[m.group(1)] = text_only(m.group(2))
     return out
@@ -91,8 +91,8 @@ def card_values(cards_html: str) -> dict[str, str]:
 
 def headline_rows(html: str) -> dict[str, dict[str, str]]:
     rows = {}
-    for tr in re.findall(r"<tr>(.*?)</tr>", html, re.S):
-        cells = [text_only(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
+    for tr in re.findall(r"<tr>(.*?)</tr>", html, re.DOTALL):
+        cells = [text_only(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.DOTALL)]
         if len(cells) == 6:
             rows[cells[0]] = dict(
                 zip(["now", "previous", "change", "periods", "note"], cells[1:], strict=True)

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from partner_analytics.dashboards import serve as S
 from partner_analytics.dashboards import PAGES
+from partner_analytics.dashboards import serve as S
 
 pytestmark = pytest.mark.browser
 

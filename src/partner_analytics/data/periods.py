@@ -116,9 +116,7 @@ def parse_as_of(value) -> pd.Timestamp:
     ('2026-09-30', '2026-08-15')
     """
     day = None
-    if isinstance(value, (pd.Timestamp, _dt.datetime, np.datetime64)):
-        day = pd.Timestamp(value)
-    elif isinstance(value, _dt.date):
+    if isinstance(value, (pd.Timestamp, _dt.date, np.datetime64)):  # datetimes are dates
         day = pd.Timestamp(value)
     elif isinstance(value, str):
         label = normalize_period(value)
