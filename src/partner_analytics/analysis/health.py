@@ -8,7 +8,7 @@ definitions are those of methods.md section 3:
   the mean of the respondent's answers to the factor's items (reverse items flipped to
   ``6 - score`` first);
 - the factor mean is the mean over respondents; a factor mean over fewer than ``min_n``
-  respondents is kept with ``suppressed = True`` (shown as "n < 3", never as a number);
+  respondents is kept with ``suppressed = True`` (shown as "n < {min_n}", never as a number);
 - band: mean >= 4.0 ``strength``, 3.0 <= mean < 4.0 ``borderline``, mean < 3.0 ``concern``;
 - index = sum(weight * (mean - 1) / 4) / sum(weight) * 100 over the factors that are not
   suppressed;

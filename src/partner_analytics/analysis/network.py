@@ -198,7 +198,7 @@ def network_metrics(p, *, wave=None, min_n: int | None = None) -> pd.DataFrame:
     min_n : int, optional
         (default: ``p.min_n``) Partners rated by fewer than ``min_n`` organisations are
         flagged ``suppressed``
-        (their trust and value received are shown as "n < 3").
+        (their trust and value received are shown as "n < {min_n}").
 
     Returns
     -------

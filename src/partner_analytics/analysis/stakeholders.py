@@ -151,7 +151,7 @@ def power_interest(p, *, wave=None, midpoint: float = 3.0, min_n: int | None = N
     An sd of NaN (one rater) does not make a stakeholder contested.
 
     Suppressed rows stay in the frame with every value computed (quadrant and contested
-    included): dashboards and reports apply the display rule and show "n < 3" instead of
+    included): dashboards and reports apply the display rule and show "n < {min_n}" instead of
     the numbers; :func:`quadrant_transitions` leaves them out of its counts.
 
     References

@@ -1,7 +1,7 @@
 """Figures of collaboration health: factor radar, index over waves, perception-gap table.
 
 Each function takes a frame of :mod:`partner_analytics.analysis.health` and returns a
-plotly Figure; no analysis number is recomputed here. Suppressed cells read "n < 3".
+plotly Figure; no analysis number is recomputed here. Suppressed cells read "n < {min_n}" (the threshold the frame was computed with).
 """
 
 from __future__ import annotations
@@ -59,8 +59,8 @@ def plot_factor_radar(
     plotly.graph_objects.Figure
         One ``Scatterpolar`` trace per wave (this wave first, then the previous one when
         the frame has it). A suppressed factor has no point (r is None), its axis label
-        ends with "(n < 3)" and its hover text reads "n < 3" (with the threshold the frame was
-        computed with).
+        ends with "(n < {min_n})" and its hover text reads "n < {min_n}" (the threshold the
+        frame was computed with).
     """
     wave = pick_wave(scores, wave)
     hide = suppressed_text(min_n_of(scores))
@@ -130,7 +130,7 @@ def plot_health_index(index: pd.DataFrame, *, title: str | None = None) -> go.Fi
         Traces: the interval (upper, then lower bound filled to it) and the index
         ("Health index", its points labelled with the rounded index); shapes: the three
         bands (concern below 50, borderline to 75, strength above). A suppressed wave has
-        no point and an annotation "n < 3".
+        no point and an annotation "n < {min_n}".
     """
     t = index.sort_values(["wave_end", "wave"])
     shown = t[~t["suppressed"]]
@@ -223,7 +223,7 @@ def plot_perception_gaps(
     plotly.graph_objects.Figure
         One ``Table``: a row per factor; columns Factor, one per group (sectors by their
         plain names, partners by name) and Gap. Cells show the mean to two decimals,
-        coloured from red (1) to green (5); suppressed cells read "n < 3" on grey. The
+        coloured from red (1) to green (5); suppressed cells read "n < {min_n}" on grey. The
         gap reads "-" when fewer than two groups can be compared, and ends with "⚠" and
         is shaded when flagged.
     """

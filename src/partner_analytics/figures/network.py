@@ -90,7 +90,7 @@ def plot_network(
         (wider for a closer level) and one trace of arrow heads named ``edges:arrows``
         (a head per tie at its end, ``customdata`` "<from>-><to>", hover "A → B: level",
         size 6 + 2 x the line width). Hover on a node shows degrees and trust and value
-        received ("n < 3" when suppressed).
+        received ("n < {min_n}" when suppressed).
     """
     w = pick_wave(metrics, wave)
     hide = suppressed_text(min_n_of(metrics))

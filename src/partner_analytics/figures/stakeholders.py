@@ -2,7 +2,8 @@
 
 Each function takes a frame made by :mod:`partner_analytics.analysis.stakeholders` and
 returns a plotly ``go.Figure``; none recomputes an analysis number. Suppressed rows (fewer
-than ``min_n`` raters) are never drawn as numbers: they are listed as "n < 3" (with the threshold the frame was computed with).
+than ``min_n`` raters) are never drawn as numbers: they are listed as
+"n < {min_n}" (the threshold the frame was computed with, ``frame.attrs["min_n"]``).
 """
 
 from __future__ import annotations
@@ -104,7 +105,7 @@ def plot_power_interest(
         sd as error bars, outlined by stance and drawn as diamonds when contested; names
         written on the chart as annotations named ``label:<stakeholder_id>``; arrows
         (annotations named ``arrow:<stakeholder_id>``) from the previous wave; suppressed
-        stakeholders listed as "n < 3" rather than plotted.
+        stakeholders listed as "n < {min_n}" rather than plotted.
     """
     if labels not in ("auto", "all", "none"):
         raise ValueError(f"labels must be 'auto', 'all' or 'none'; got {labels!r}")
@@ -455,7 +456,7 @@ def plot_salience(
         each region an annotation named ``salience:<class>`` with the class and how many
         stakeholders it holds. Right, a Table trace with one row per class that has
         stakeholders (most salient first) listing them by name, then a row for the
-        stakeholders not shown ("n < 3") and one for those not rated on legitimacy or
+        stakeholders not shown ("n < {min_n}") and one for those not rated on legitimacy or
         urgency.
     """
     w = pick_wave(frame, wave)
