@@ -291,3 +291,25 @@ def test_the_scan_finds_a_private_import_and_a_layer_skipped(tmp_path):
         "partner_analytics.analysis.health._survey",
         "partner_analytics.analysis._common",  # a private module of another package
     ]
+
+
+# files changed at the same time on other branches, to be brought in line when merged
+NOT_YET = {
+    "analysis/_opensdg.py": "the Open SDG measure (no small cells)",
+    "dashboards/serve.py": "the landing page's note says n < 3 (the server's branch changes serve.py)",
+}
+
+
+@pytest.mark.parametrize("part", ["analysis", "figures", "present", "report", "dashboards"])
+def test_the_small_cell_threshold_is_not_written_again(part):
+    # min_n is one setting (Partnership.min_n, read through analysis.small_cells): no
+    # default of 3 of its own, no "n < 3" written as such, no MIN_RATERS
+    needles = ("min_n: int = 3", "min_n=3", '"n < 3"', "n &lt; 3", "MIN_RATERS", "fewer than 3 ")
+    offenders = []
+    for path in sorted((SRC / part).rglob("*.py")):
+        if path.relative_to(SRC).as_posix() in NOT_YET:
+            continue
+        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if any(n in line for n in needles) and not line.lstrip().startswith("#"):
+                offenders.append(f"{path.relative_to(SRC)}:{i}: {line.strip()}")
+    assert offenders == []

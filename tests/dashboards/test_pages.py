@@ -8,6 +8,7 @@ incomplete packages and the small-cell rule.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -540,6 +541,35 @@ def test_a_health_index_resting_on_two_respondents_reads_n_below_3():
     health = card[card.index('data-card="health_index"') :]
     health = health[: health.index("</div></div>") if "</div></div>" in health else None]
     assert "n &lt; 3" in health
+
+
+def test_a_page_can_be_asked_for_another_small_cell_threshold():
+    p = Partnership.from_frames(
+        partners=pd.DataFrame({"partner_id": ["P1"], "name": ["Alpha"], "sector": ["public"]}),
+        stakeholders=pd.DataFrame({"stakeholder_id": ["S1", "S2"], "name": ["Mayor", "Union"]}),
+        stakeholder_ratings=_ratings({"S1": 3, "S2": 2}),
+        today=pd.Timestamp("2030-01-01").date(),
+    )
+    # min_n = 4: both stakeholders are hidden, and every text says n < 4
+    text = D.stakeholders_page(p, min_n=4).text()
+    assert "2 with fewer than 4 raters (n &lt; 4)" in text and "n &lt; 3" not in text
+    # min_n = 2: both are shown
+    cards = " ".join(_text_only(D.stakeholders_page(p, min_n=2).parts["cards"].value).split())
+    assert "Stakeholders rated 2" in cards and "each by 2 raters or more" in cards
+    # the package's own setting is the default (package.yml's min_n)
+    p2 = dataclasses.replace(p, min_n=4, cache={})
+    assert "(n &lt; 4)" in D.stakeholders_page(p2).text()
+    assert p.min_n == 3  # the caller's partnership is not changed
+
+
+def test_the_overview_says_the_threshold_it_uses():
+    dash = D.overview_page(Partnership.from_frames(
+        partners=pd.DataFrame({"partner_id": ["P1"], "name": ["Alpha"], "sector": ["public"]}),
+        stakeholders=pd.DataFrame({"stakeholder_id": ["S1"], "name": ["Mayor"]}),
+        stakeholder_ratings=_ratings({"S1": 3}),
+        today=pd.Timestamp("2030-01-01").date(),
+    ), min_n=5)  # fmt: skip
+    assert "fewer than 5 people read “n &lt; 5”" in dash.parts["note"].value
 
 
 # --------------------------------------------------------------------------- errors in callbacks

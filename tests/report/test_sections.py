@@ -82,3 +82,16 @@ def test_plotly_js_goes_out_once_per_report_even_when_a_kernel_makes_two(tiny, m
     # it comes before the first figure of each report
     first = [i for i, o in enumerate(outputs) if "plotly-graph-div" in o or "Plotly.newPlot" in o]
     assert outputs.index(library[0]) < first[0]
+
+
+def test_the_report_writes_the_threshold_it_uses(tiny):
+    import dataclasses
+
+    # given: min_n = 4; Residents (3 raters) and Port (2) are both hidden
+    c = report_context(tiny, as_of=AS_OF, run_time="T", min_n=4)
+    text = text_of(section(c, "summary")) + text_of(section(c, "stakeholders"))
+    assert 'read "n < 4"' in text and "n &lt; 4" in text and "n &lt; 3" not in text
+    # not given: the package's setting
+    p2 = dataclasses.replace(tiny, min_n=2, cache={})
+    c2 = report_context(p2, as_of=AS_OF, run_time="T")
+    assert c2.min_n == 2 and c2.parameters["min_n"] == 2

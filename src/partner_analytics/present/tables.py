@@ -53,7 +53,7 @@ def html_table(
         A caption above the table.
     numeric : sequence of str, optional
         Columns aligned right; default: the columns whose every cell reads as a number
-        ("1,234", "12 %", "EUR 1.2 m", "+3", "n < 3", "–").
+        ("1,234", "12 %", "EUR 1.2 m", "+3", "n < 5", "–").
     raw : sequence of str
         Columns holding HTML already (coloured status chips); every other cell is escaped.
     max_rows : int, optional
