@@ -124,8 +124,58 @@ def plot_power_interest(
         named = set(shown.loc[key, "stakeholder_id"]) | moved
     marks = Marks()
     fig = new_figure()
+    _shade_quadrants(marks, midpoint)
+    groups = sorted(set(shown["group"].fillna(NO_GROUP)))
+    colors = _group_colors(groups)
+    for g in groups:
+        fig.add_trace(_group_trace(shown[shown["group"].fillna(NO_GROUP) == g], g, colors[g]))
+    if len(mv):
+        _add_arrows(marks, mv, min_arrow)
+    _add_names(marks, shown[shown["stakeholder_id"].isin(named)])
+    notes = _grid_notes(
+        arrows=min_arrow if len(mv) else None,
+        some_unnamed=len(named) < len(shown),
+        hidden=hidden["name"].astype(str).tolist(),
+        hide=suppressed_text(min_n_of(frame)),
+    )
+    marks.add_annotation(
+        x=0,
+        y=-0.13,
+        xref="paper",
+        yref="paper",
+        xanchor="left",
+        yanchor="top",
+        align="left",
+        showarrow=False,
+        text="<br>".join(notes),
+        font={"size": 12, "color": "#555"},
+        name="notes",
+    )
+    lo, hi = AXIS_LO, AXIS_HI
+    fig.update_layout(
+        **base_layout(title or f"Stakeholders by power and interest, {w}"),
+        xaxis={
+            "title": "Interest in the partnership (1 low – 5 high)",
+            "range": [lo, hi],
+            "dtick": 1,
+            "zeroline": False,
+        },
+        yaxis={
+            "title": "Power over the partnership (1 low – 5 high)",
+            "range": [lo, hi],
+            "dtick": 1,
+            "zeroline": False,
+        },
+        legend={"title": "Group"},
+        height=680,
+    )
+    fig.update_layout(margin={"l": 70, "r": 30, "t": 70, "b": 140})
+    return marks.apply(fig)
 
-    lo, hi, m = AXIS_LO, AXIS_HI, midpoint
+
+def _shade_quadrants(marks: Marks, m: float) -> None:
+    """The four quadrants, shaded and named in their outer corner."""
+    lo, hi = AXIS_LO, AXIS_HI
     boxes = {
         "manage_closely": (m, hi, m, hi),
         "keep_satisfied": (lo, m, m, hi),
@@ -157,88 +207,88 @@ def plot_power_interest(
             name=f"quadrant:{q}",
         )
 
-    groups = sorted(set(shown["group"].fillna(NO_GROUP)))
-    colors = _group_colors(groups)
-    for g in groups:
-        d = shown[shown["group"].fillna(NO_GROUP) == g]
-        stance = d["stance"].fillna("not rated")
-        hover = [
-            f"<b>{n}</b><br>Power {pw:.1f} (sd {ps:.1f})<br>Interest {it:.1f} (sd {isd:.1f})"
-            f"<br>{nr} raters<br>Stance: {st}{'<br><b>Contested</b>' if c else ''}"
-            for n, pw, ps, it, isd, nr, st, c in zip(
-                d["name"],
-                d["power"],
-                d["power_sd"].fillna(0),
-                d["interest"],
-                d["interest_sd"].fillna(0),
-                d["n_raters"],
-                stance,
-                d["contested"],
-            )
-        ]
-        fig.add_trace(
-            go.Scatter(
-                x=d["interest"].tolist(),
-                y=d["power"].tolist(),
-                mode="markers",
-                name=g,
-                text=d["name"].tolist(),
-                hovertext=hover,
-                hoverinfo="text",
-                customdata=d["stakeholder_id"].tolist(),
-                error_x={
-                    "type": "data",
-                    "array": d["interest_sd"].fillna(0).tolist(),
-                    "thickness": 1,
-                    "color": "#888",
-                },
-                error_y={
-                    "type": "data",
-                    "array": d["power_sd"].fillna(0).tolist(),
-                    "thickness": 1,
-                    "color": "#888",
-                },
-                marker={
-                    "size": _marker_size(d["n_raters"]),
-                    "color": colors[g],
-                    "symbol": ["diamond" if c else "circle" for c in d["contested"]],
-                    "line": {
-                        "width": 3,
-                        "color": [
-                            STANCE_COLORS.get(s, "rgba(0,0,0,0)") for s in d["stance"].fillna("")
-                        ],
-                    },
-                    "opacity": 0.9,
-                },
-            )
+
+def _group_trace(d: pd.DataFrame, group: str, color: str) -> go.Scatter:
+    """One stakeholder group's points: sized by raters, sd as error bars, outlined by stance,
+    diamonds when contested."""
+    stance = d["stance"].fillna("not rated")
+    hover = [
+        f"<b>{n}</b><br>Power {pw:.1f} (sd {ps:.1f})<br>Interest {it:.1f} (sd {isd:.1f})"
+        f"<br>{nr} raters<br>Stance: {st}{'<br><b>Contested</b>' if c else ''}"
+        for n, pw, ps, it, isd, nr, st, c in zip(
+            d["name"],
+            d["power"],
+            d["power_sd"].fillna(0),
+            d["interest"],
+            d["interest_sd"].fillna(0),
+            d["n_raters"],
+            stance,
+            d["contested"],
+        )
+    ]
+    return go.Scatter(
+        x=d["interest"].tolist(),
+        y=d["power"].tolist(),
+        mode="markers",
+        name=group,
+        text=d["name"].tolist(),
+        hovertext=hover,
+        hoverinfo="text",
+        customdata=d["stakeholder_id"].tolist(),
+        error_x={
+            "type": "data",
+            "array": d["interest_sd"].fillna(0).tolist(),
+            "thickness": 1,
+            "color": "#888",
+        },
+        error_y={
+            "type": "data",
+            "array": d["power_sd"].fillna(0).tolist(),
+            "thickness": 1,
+            "color": "#888",
+        },
+        marker={
+            "size": _marker_size(d["n_raters"]),
+            "color": color,
+            "symbol": ["diamond" if c else "circle" for c in d["contested"]],
+            "line": {
+                "width": 3,
+                "color": [STANCE_COLORS.get(s, "rgba(0,0,0,0)") for s in d["stance"].fillna("")],
+            },
+            "opacity": 0.9,
+        },
+    )
+
+
+def _add_arrows(marks: Marks, mv: pd.DataFrame, min_arrow: float) -> None:
+    """Arrows from the previous wave's place, for moves of ``min_arrow`` points or more."""
+    big = (mv["power_change"].abs() >= min_arrow) | (mv["interest_change"].abs() >= min_arrow)
+    some = (mv["power_change"] != 0) | (mv["interest_change"] != 0)
+    for rec in mv[big & some].itertuples(index=False):
+        marks.add_annotation(
+            x=rec.interest_after,
+            y=rec.power_after,
+            ax=rec.interest_before,
+            ay=rec.power_before,
+            xref="x",
+            yref="y",
+            axref="x",
+            ayref="y",
+            text="",
+            showarrow=True,
+            arrowhead=2,
+            arrowsize=1.2,
+            arrowwidth=1.5,
+            arrowcolor="#444",
+            standoff=8,
+            opacity=0.7,
+            name=f"arrow:{rec.stakeholder_id}",
         )
 
-    if len(mv):
-        big = (mv["power_change"].abs() >= min_arrow) | (mv["interest_change"].abs() >= min_arrow)
-        for rec in mv[big & ((mv["power_change"] != 0) | (mv["interest_change"] != 0))].itertuples(
-            index=False
-        ):
-            marks.add_annotation(
-                x=rec.interest_after,
-                y=rec.power_after,
-                ax=rec.interest_before,
-                ay=rec.power_before,
-                xref="x",
-                yref="y",
-                axref="x",
-                ayref="y",
-                text="",
-                showarrow=True,
-                arrowhead=2,
-                arrowsize=1.2,
-                arrowwidth=1.5,
-                arrowcolor="#444",
-                standoff=8,
-                opacity=0.7,
-                name=f"arrow:{rec.stakeholder_id}",
-            )
 
-    for rec in shown[shown["stakeholder_id"].isin(named)].itertuples(index=False):
+def _add_names(marks: Marks, rows: pd.DataFrame) -> None:
+    """Names written above their points."""
+    for rec in rows.itertuples(index=False):
         marks.add_annotation(
             x=rec.interest,
             y=rec.power,
@@ -252,6 +302,11 @@ def plot_power_interest(
             name=f"label:{rec.stakeholder_id}",
         )
 
+
+def _grid_notes(
+    *, arrows: float | None, some_unnamed: bool, hidden: list[str], hide: str
+) -> list[str]:
+    """The lines under the grid: how to read it, the arrows, the names, who is not shown."""
     notes = [
         (
             "Diamond = contested (raters disagree). Outline: "
@@ -259,53 +314,19 @@ def plot_power_interest(
             "<span style='color:#c0392b'>red resistant</span>. Bigger = more raters; bars = spread."
         )
     ]
-    if len(mv):
+    if arrows is not None:
         notes.append(
             "Arrows start where the stakeholder stood in the previous wave "
-            f"(moves of {min_arrow:g} point or more)."
+            f"(moves of {arrows:g} point or more)."
         )
-    if len(named) < len(shown):
+    if some_unnamed:
         notes.append(
             "Names are written for contested, resistant and moved stakeholders; "
             "hover over a point for the others."
         )
-    if len(hidden):
-        notes.append(
-            f"Not shown ({suppressed_text(min_n_of(frame))}): "
-            + ", ".join(hidden["name"].astype(str))
-        )
-    marks.add_annotation(
-        x=0,
-        y=-0.13,
-        xref="paper",
-        yref="paper",
-        xanchor="left",
-        yanchor="top",
-        align="left",
-        showarrow=False,
-        text="<br>".join(notes),
-        font={"size": 12, "color": "#555"},
-        name="notes",
-    )
-    fig.update_layout(
-        **base_layout(title or f"Stakeholders by power and interest, {w}"),
-        xaxis={
-            "title": "Interest in the partnership (1 low – 5 high)",
-            "range": [lo, hi],
-            "dtick": 1,
-            "zeroline": False,
-        },
-        yaxis={
-            "title": "Power over the partnership (1 low – 5 high)",
-            "range": [lo, hi],
-            "dtick": 1,
-            "zeroline": False,
-        },
-        legend={"title": "Group"},
-        height=680,
-    )
-    fig.update_layout(margin={"l": 70, "r": 30, "t": 70, "b": 140})
-    return marks.apply(fig)
+    if hidden:
+        notes.append(f"Not shown ({hide}): " + ", ".join(hidden))
+    return notes
 
 
 def plot_quadrant_transitions(frame: pd.DataFrame, *, title: str | None = None) -> go.Figure:

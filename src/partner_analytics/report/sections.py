@@ -156,92 +156,129 @@ def _composition(ctx: ReportContext) -> list[Block]:
     return out
 
 
-def _stakeholders(ctx: ReportContext) -> list[Block]:
-    from partner_analytics.figures.stakeholders import plot_power_interest
+def _cells(values, suppressed, text, min_n: int) -> list[str]:
+    """A column of a table: ``text(value)``, or "n < {min_n}" where the row is suppressed."""
+    hide = suppressed_text(min_n)
+    return [hide if x else text(v) for v, x in zip(values, suppressed, strict=True)]
 
-    s, m = ctx.now, ctx.min_n
-    out = _changes(ctx, "stakeholders")
-    pi = s.get("power_interest")
-    if pi is None or not len(pi):
-        return out + [
-            _missing(
-                "The stakeholder grid",
-                s.problem("power_interest") or f"no ratings on or before {s.label}",
-            )
-        ]
-    wave = H.latest_wave(pi)
-    cur = H.wave_rows(pi, wave)
-    mv = s.get("stakeholder_movement")
-    _try_figure(out, lambda: plot_power_interest(pi, movement=mv, wave=wave))
+
+def _name(v) -> str:
+    return label(v) if isinstance(v, str) else "–"
+
+
+_QUADRANT_ORDER = {
+    q: i for i, q in enumerate(("manage_closely", "keep_satisfied", "keep_informed", "monitor"))
+}
+
+
+def _grid_table(cur: pd.DataFrame, m: int) -> pd.DataFrame:
+    """The power-interest grid of a wave as text, by quadrant then name; suppressed last."""
     supp = cur["suppressed"].astype(bool)
-    hide = suppressed_text(m)
     t = pd.DataFrame(
         {
             "Stakeholder": cur["name"],
             "Group": cur["group"].fillna("–"),
-            "Quadrant": [
-                hide if x else label(q) for q, x in zip(cur["quadrant"], supp, strict=True)
-            ],
-            "Power": [
-                fmt_number(v, 1, suppressed=x, min_n=m)
-                for v, x in zip(cur["power"], supp, strict=True)
-            ],
-            "Interest": [
-                fmt_number(v, 1, suppressed=x, min_n=m)
-                for v, x in zip(cur["interest"], supp, strict=True)
-            ],
+            "Quadrant": _cells(cur["quadrant"], supp, label, m),
+            "Power": _cells(cur["power"], supp, lambda v: fmt_number(v, 1), m),
+            "Interest": _cells(cur["interest"], supp, lambda v: fmt_number(v, 1), m),
             "Raters": [fmt_number(v, 0) for v in cur["n_raters"]],
-            "Contested": [
-                hide if x else ("yes" if c else "")
-                for c, x in zip(cur["contested"], supp, strict=True)
-            ],
-            "Stance": [
-                hide if x else (label(v) if isinstance(v, str) else "–")
-                for v, x in zip(cur["stance"], supp, strict=True)
-            ],
+            "Contested": _cells(cur["contested"], supp, lambda c: "yes" if c else "", m),
+            "Stance": _cells(cur["stance"], supp, _name, m),
         }
     )
-    order = {
-        q: i for i, q in enumerate(("manage_closely", "keep_satisfied", "keep_informed", "monitor"))
-    }
-    t = t.assign(
-        _o=[99 if x else order.get(q, 50) for q, x in zip(cur["quadrant"], supp, strict=True)]
+    order = [
+        99 if x else _QUADRANT_ORDER.get(q, 50) for q, x in zip(cur["quadrant"], supp, strict=True)
+    ]
+    return t.assign(_o=order).sort_values(["_o", "Stakeholder"], kind="stable").drop(columns="_o")
+
+
+def _moved_blocks(ctx: ReportContext, mv: pd.DataFrame) -> list[Block]:
+    """The stakeholders who changed quadrant in the waves since the previous period's."""
+    ppi = ctx.prev.get("power_interest")
+    since = H.latest_wave(ppi) or ctx.prev.label
+    moved = H.stakeholders_moved_since(mv, ppi)
+    if not len(moved):
+        return [_md(f"No stakeholder changed quadrant since {since}.")]
+    t = pd.DataFrame(
+        {
+            "Stakeholder": moved["name"],
+            "From": [f"{label(q)} ({w})" for q, w in zip(moved["quadrant_before"], moved["from_wave"], strict=True)],
+            "To": [f"{label(q)} ({w})" for q, w in zip(moved["quadrant_after"], moved["to_wave"], strict=True)],
+            "Power change": [fmt_change(v, 1) for v in moved["power_change"]],
+            "Interest change": [fmt_change(v, 1) for v in moved["interest_change"]],
+        }
+    )  # fmt: skip
+    return [_table(t, caption=f"Stakeholders who changed quadrant since {since}")]
+
+
+def _stakeholders(ctx: ReportContext) -> list[Block]:
+    from partner_analytics.figures.stakeholders import plot_power_interest
+
+    s = ctx.now
+    out = _changes(ctx, "stakeholders")
+    pi = s.get("power_interest")
+    if pi is None or not len(pi):
+        why = s.problem("power_interest") or f"no ratings on or before {s.label}"
+        return out + [_missing("The stakeholder grid", why)]
+    wave = H.latest_wave(pi)
+    mv = s.get("stakeholder_movement")
+    _try_figure(out, lambda: plot_power_interest(pi, movement=mv, wave=wave))
+    caption = (
+        f"The power-interest grid in {wave} (latest wave on or before {s.as_of.date().isoformat()})"
     )
-    t = t.sort_values(["_o", "Stakeholder"], kind="stable").drop(columns="_o")
-    out.append(
-        _table(
-            t,
-            caption=f"The power-interest grid in {wave} (latest wave on or before {s.as_of.date().isoformat()})",
-        )
-    )
+    out.append(_table(_grid_table(H.wave_rows(pi, wave), ctx.min_n), caption=caption))
     if mv is not None and len(mv):
-        ppi = ctx.prev.get("power_interest")
-        pwave = H.latest_wave(ppi)
-        moved = H.stakeholders_moved_since(mv, ppi)
-        if len(moved):
-            t = pd.DataFrame(
-                {
-                    "Stakeholder": moved["name"],
-                    "From": [
-                        f"{label(q)} ({w})"
-                        for q, w in zip(moved["quadrant_before"], moved["from_wave"], strict=True)
-                    ],
-                    "To": [
-                        f"{label(q)} ({w})"
-                        for q, w in zip(moved["quadrant_after"], moved["to_wave"], strict=True)
-                    ],
-                    "Power change": [fmt_change(v, 1) for v in moved["power_change"]],
-                    "Interest change": [fmt_change(v, 1) for v in moved["interest_change"]],
-                }
-            )
-            out.append(
-                _table(
-                    t, caption=f"Stakeholders who changed quadrant since {pwave or ctx.prev.label}"
-                )
-            )
-        else:
-            out.append(_md(f"No stakeholder changed quadrant since {pwave or ctx.prev.label}."))
+        out += _moved_blocks(ctx, mv)
     return out
+
+
+def _index_table(hi: pd.DataFrame, m: int) -> pd.DataFrame:
+    supp = hi["suppressed"].astype(bool)
+    return pd.DataFrame(
+        {
+            "Wave": hi["wave"],
+            "Index (0-100)": _cells(hi["index"], supp, lambda v: fmt_number(v, 1), m),
+            "95 % interval": _cells(
+                list(zip(hi["ci_low"], hi["ci_high"], strict=True)), supp,
+                lambda ab: f"{fmt_number(ab[0], 1)} – {fmt_number(ab[1], 1)}", m,
+            ),
+            "Band": _cells(hi["band"], supp, label, m),
+            "Factors used": [fmt_number(v, 0) for v in hi["n_factors"]],
+            "Respondents": [fmt_number(v, 0) for v in hi["n_respondents"]],
+            "Change": _cells(hi["change"], supp, lambda v: fmt_change(v, 1), m),
+        }
+    )  # fmt: skip
+
+
+def _factor_table(cur: pd.DataFrame, m: int) -> pd.DataFrame:
+    supp = cur["suppressed"].astype(bool)
+    return pd.DataFrame(
+        {
+            "Factor": cur["factor"],
+            "Mean (1-5)": _cells(cur["mean"], supp, lambda v: fmt_number(v, 2), m),
+            "Band": _cells(cur["band"], supp, _name, m),
+            "Respondents": [fmt_number(v, 0) for v in cur["n_respondents"]],
+            "Change": _cells(cur["change"], supp, lambda v: fmt_change(v, 2), m),
+            "Since": cur["previous_wave"].fillna("–"),
+        }
+    )
+
+
+def _gap_blocks(pg: pd.DataFrame, wave: str) -> list[Block]:
+    flagged = H.flagged_gaps(pg, wave)
+    if not len(flagged):
+        return [_md(f"No factor shows a gap of 1.0 or more between sectors in {wave}.")]
+    t = pd.DataFrame(
+        {
+            "Factor": flagged["factor"],
+            "Gap": [fmt_number(v, 2) for v in flagged["gap"]],
+            "Highest": [label(v) for v in flagged["highest_group"]],
+            "Lowest": [label(v) for v in flagged["lowest_group"]],
+            "Sectors compared": [fmt_number(v, 0) for v in flagged["n_groups_compared"]],
+        }
+    )
+    caption = f"Factors that sectors see differently in {wave} (gap of 1.0 or more)"
+    return [_table(t, caption=caption)]
 
 
 def _health(ctx: ReportContext) -> list[Block]:
@@ -255,87 +292,23 @@ def _health(ctx: ReportContext) -> list[Block]:
     out = _changes(ctx, "health")
     hi = s.get("health_index")
     if hi is None or not len(hi):
-        return out + [
-            _missing(
-                "Collaboration health",
-                s.problem("health_index") or f"no assessments on or before {s.label}",
-            )
-        ]
+        why = s.problem("health_index") or f"no assessments on or before {s.label}"
+        return out + [_missing("Collaboration health", why)]
     out.append(_md(f"Instrument: {ctx.p.instrument} factors."))
     _try_figure(out, lambda: plot_health_index(hi))
-    supp = hi["suppressed"].astype(bool)
-    t = pd.DataFrame(
-        {
-            "Wave": hi["wave"],
-            "Index (0-100)": [
-                fmt_number(v, 1, suppressed=x, min_n=m)
-                for v, x in zip(hi["index"], supp, strict=True)
-            ],
-            "95 % interval": [
-                suppressed_text(m) if x else f"{fmt_number(a, 1)} – {fmt_number(b, 1)}"
-                for a, b, x in zip(hi["ci_low"], hi["ci_high"], supp, strict=True)
-            ],
-            "Band": [
-                suppressed_text(m) if x else label(v) for v, x in zip(hi["band"], supp, strict=True)
-            ],
-            "Factors used": [fmt_number(v, 0) for v in hi["n_factors"]],
-            "Respondents": [fmt_number(v, 0) for v in hi["n_respondents"]],
-            "Change": [
-                fmt_change(v, 1, suppressed=x, min_n=m)
-                for v, x in zip(hi["change"], supp, strict=True)
-            ],
-        }
-    )
-    out.append(_table(t, caption="The collaboration health index per wave"))
+    out.append(_table(_index_table(hi, m), caption="The collaboration health index per wave"))
     fs = s.get("factor_scores")
     if fs is not None and len(fs):
         wave = H.latest_wave(fs)
-        cur = H.wave_rows(fs, wave)
         _try_figure(out, lambda: plot_factor_radar(fs, wave=wave))
-        fsupp = cur["suppressed"].astype(bool)
-        t = pd.DataFrame(
-            {
-                "Factor": cur["factor"],
-                "Mean (1-5)": [
-                    fmt_number(v, 2, suppressed=x, min_n=m)
-                    for v, x in zip(cur["mean"], fsupp, strict=True)
-                ],
-                "Band": [
-                    suppressed_text(m) if x else (label(v) if isinstance(v, str) else "–")
-                    for v, x in zip(cur["band"], fsupp, strict=True)
-                ],
-                "Respondents": [fmt_number(v, 0) for v in cur["n_respondents"]],
-                "Change": [
-                    fmt_change(v, 2, suppressed=x, min_n=m)
-                    for v, x in zip(cur["change"], fsupp, strict=True)
-                ],
-                "Since": cur["previous_wave"].fillna("–"),
-            }
+        out.append(
+            _table(_factor_table(H.wave_rows(fs, wave), m), caption=f"Factor means in {wave}")
         )
-        out.append(_table(t, caption=f"Factor means in {wave}"))
     pg = s.get("perception_gaps")
     if pg is not None and len(pg):
         wave = H.latest_wave(pg)
         _try_figure(out, lambda: plot_perception_gaps(pg, wave=wave))
-        flagged = H.flagged_gaps(pg, wave)
-        if len(flagged):
-            t = pd.DataFrame(
-                {
-                    "Factor": flagged["factor"],
-                    "Gap": [fmt_number(v, 2) for v in flagged["gap"]],
-                    "Highest": [label(v) for v in flagged["highest_group"]],
-                    "Lowest": [label(v) for v in flagged["lowest_group"]],
-                    "Sectors compared": [fmt_number(v, 0) for v in flagged["n_groups_compared"]],
-                }
-            )
-            out.append(
-                _table(
-                    t,
-                    caption=f"Factors that sectors see differently in {wave} (gap of 1.0 or more)",
-                )
-            )
-        else:
-            out.append(_md(f"No factor shows a gap of 1.0 or more between sectors in {wave}."))
+        out += _gap_blocks(pg, wave)
     return out
 
 
@@ -606,14 +579,11 @@ def _readiness(ctx: ReportContext) -> list[Block]:
 # --------------------------------------------------------------------------- appendix
 
 
-def _appendix(ctx: ReportContext) -> list[Block]:
-    import partner_analytics
+def _package_blocks(p) -> list[Block]:
+    """The tables of the package, and those it does not have."""
     from partner_analytics.data.summary import package_summary
 
-    p = ctx.p
-    out = []
-    summ = package_summary(p)
-    tables = summ["tables"]
+    tables = package_summary(p)["tables"]
     missing = tables.loc[tables["rows"] == 0, "table"].tolist()
     t = pd.DataFrame(
         {
@@ -622,53 +592,55 @@ def _appendix(ctx: ReportContext) -> list[Block]:
             "Given": ["yes" if g else "no" for g in tables["given"]],
         }
     )
-    out.append(_md("**Tables of the package**"))
-    out.append(_table(t))
+    out = [_md("**Tables of the package**"), _table(t)]
     if missing:
-        out.append(
-            _md(
-                "Tables the package does not have (or has without rows): "
-                + ", ".join(f"`{m}`" for m in missing)
-                + "."
-            )
-        )
-    out.append(_md("**Problems found when loading the package**"))
+        listed = ", ".join(f"`{m}`" for m in missing)
+        out.append(_md(f"Tables the package does not have (or has without rows): {listed}."))
+    return out
+
+
+def _quality_blocks(p) -> list[Block]:
+    """Problems and rejected rows (redacted: present.redaction), and a store's ledger."""
+    out = [_md("**Problems found when loading the package**")]
     pr = redacted_problems(p)
+    cols = ["severity", "table", "file", "row", "column", "value", "message"]
     if len(pr):
-        t = (
-            pr[["severity", "table", "file", "row", "column", "value", "message"]]
-            .astype("object")
-            .fillna("")
-        )
-        out.append(_table(t))
+        out.append(_table(pr[cols].astype("object").fillna("")))
     else:
         out.append(_md("None: the package loaded without errors or warnings."))
     out.append(_md("**Rejected rows**"))
     rej = redacted_rejected(p)
     if len(rej):
-        out.append(
-            _table(rej[["table", "file", "row", "reason", "values"]].astype("object").fillna(""))
-        )
+        cols = ["table", "file", "row", "reason", "values"]
+        out.append(_table(rej[cols].astype("object").fillna("")))
     else:
         out.append(_md("None."))
     if p.ledger is not None and len(p.ledger):
         out.append(_md("**Import ledger of the store**"))
         out.append(_table(p.ledger.astype("object").fillna("")))
-    out.append(_md("**Provenance**"))
+    return out
+
+
+def _file_name(f: str, root: Path | None) -> str:
+    """A file as the reader knows it: relative to the package folder, else its name."""
+    try:
+        return str(Path(f).relative_to(root)) if root and root.is_dir() else Path(f).name
+    except ValueError:
+        return Path(f).name
+
+
+def _provenance_blocks(ctx: ReportContext) -> list[Block]:
+    """The input files and their sha256, the version, the parameters and the run time."""
+    import partner_analytics
+
+    p = ctx.p
+    out = [_md("**Provenance**")]
     hashes = p.file_hashes()
     root = Path(p.source) if p.source else None
     if len(hashes):
-        files = []
-        for f in hashes["file"]:
-            try:
-                files.append(
-                    str(Path(f).relative_to(root)) if root and root.is_dir() else Path(f).name
-                )
-            except ValueError:
-                files.append(Path(f).name)
         t = pd.DataFrame(
             {
-                "File": files,
+                "File": [_file_name(f, root) for f in hashes["file"]],
                 "sha256": hashes["sha256"],
                 "Bytes": [fmt_number(v, 0) for v in hashes["bytes"]],
             }
@@ -688,6 +660,10 @@ def _appendix(ctx: ReportContext) -> list[Block]:
     ]
     out.append(_table(pd.DataFrame(rows, columns=["Item", "Value"]), caption="This report"))
     return out
+
+
+def _appendix(ctx: ReportContext) -> list[Block]:
+    return [*_package_blocks(ctx.p), *_quality_blocks(ctx.p), *_provenance_blocks(ctx)]
 
 
 _BUILDERS = {
