@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from partner_analytics.analysis.indicators import ON_TRACK_STATUSES as ON_TRACK
@@ -75,9 +76,13 @@ def waves_in_order(frame: pd.DataFrame | None, column: str = "wave") -> list[str
     """The waves of a frame in time order (by the wave's last day, then its label)."""
     if frame is None or not len(frame):
         return []
-    end = _end_column(frame, column)
-    w = frame[[column, end]].drop_duplicates().sort_values([end, column], kind="stable")
-    return w[column].astype(str).tolist()
+    codes, labels = pd.factorize(frame[column])
+    if not len(labels):
+        return []
+    _, first = np.unique(codes[codes >= 0], return_index=True)
+    ends = frame[_end_column(frame, column)].to_numpy()[codes >= 0][first]
+    labels = [str(x) for x in labels]
+    return [labels[i] for i in sorted(range(len(labels)), key=lambda i: (ends[i], labels[i]))]
 
 
 def latest_wave(frame: pd.DataFrame | None, column: str = "wave") -> str | None:
@@ -102,26 +107,50 @@ def wave_end(frame: pd.DataFrame, wave: str, column: str = "wave") -> pd.Timesta
 # --------------------------------------------------------------------------- stakeholders
 
 
-def _shown(rows: pd.DataFrame) -> pd.DataFrame:
+def _shown_mask(rows: pd.DataFrame) -> pd.Series:
     """Rows that are not suppressed."""
-    return rows[~rows["suppressed"].astype(bool)]
+    return ~rows["suppressed"].astype(bool)
+
+
+def _contested_mask(rows: pd.DataFrame) -> pd.Series:
+    """Stakeholders shown and contested."""
+    return _shown_mask(rows) & rows["contested"].astype(bool)
+
+
+def _moved_mask(movement: pd.DataFrame) -> pd.Series:
+    """Moves between quadrants that rest on no suppressed cell."""
+    return movement["moved"].astype("boolean").fillna(False).astype(bool) & _shown_mask(movement)
 
 
 def _contested(rows: pd.DataFrame) -> pd.DataFrame:
-    """Stakeholders shown and contested."""
-    shown = _shown(rows)
-    return shown[shown["contested"].astype(bool)]
+    return rows[_contested_mask(rows)]
 
 
 def _moved(movement: pd.DataFrame) -> pd.DataFrame:
-    """Moves between quadrants that rest on no suppressed cell."""
-    return _shown(movement[movement["moved"].astype("boolean").fillna(False)])
+    return movement[_moved_mask(movement)]
 
 
 STAKEHOLDER_COUNT_COLUMNS = [
     "wave", "wave_end", "group", "rated", "not_shown", "manage_closely", "contested", "moved",
     "resistant",
 ]  # fmt: skip
+
+
+def _tally(flags: pd.DataFrame, waves: list[str], groups: list[str]) -> dict[str, np.ndarray]:
+    """The true flags counted per wave, for every group (:data:`ALL`) then per group: one
+    array per flag, wave after wave (0 where a wave has nobody of a group)."""
+    w = pd.Index(waves).get_indexer(flags["wave"])
+    g = pd.Index(groups).get_indexer(
+        flags["group"].astype("object").where(flags["group"].notna(), None)
+    )
+    cell = w * len(groups) + g
+    out = {}
+    for col in flags.columns.drop(["wave", "group"]):
+        v = flags[col].to_numpy(dtype="int64")
+        every = np.bincount(w, weights=v, minlength=len(waves))
+        per = np.bincount(cell[g >= 0], weights=v[g >= 0], minlength=len(waves) * len(groups))
+        out[col] = np.column_stack([every, per.reshape(len(waves), len(groups))]).ravel()
+    return out
 
 
 def stakeholder_counts(
@@ -147,36 +176,44 @@ def stakeholder_counts(
         suppressed in either wave), ``resistant`` (shown, stance ``resistant``).
     """
     pi = power_interest
-    mv = movement if movement is not None and len(movement) else None
+    shown = _shown_mask(pi)
+    flags = pd.DataFrame(
+        {
+            "wave": pi["wave"].astype(str),
+            "group": pi["group"],
+            "rated": shown,
+            "not_shown": ~shown,
+            "manage_closely": shown & (pi["quadrant"] == "manage_closely"),
+            "contested": _contested_mask(pi),
+            "resistant": shown & (pi["stance"] == "resistant").fillna(False),
+        }
+    )
+    moved = None
+    if movement is not None and len(movement):
+        moved = pd.DataFrame(
+            {
+                "wave": movement["to_wave"].astype(str),
+                "group": movement["group"],
+                "moved": _moved_mask(movement),
+            }
+        )
+    waves = waves_in_order(pi)
     groups = sorted({str(g) for g in pi["group"].dropna()})
-    rows = []
-    for w in waves_in_order(pi):
-        f = pi[pi["wave"] == w]
-        m = mv[mv["to_wave"] == w] if mv is not None else None
-        for g in (ALL, *groups):
-            fg = f if g == ALL else f[f["group"] == g]
-            shown = _shown(fg)
-            moved = 0
-            if m is not None:
-                moved = len(_moved(m if g == ALL else m[m["group"] == g]))
-            rows.append(
-                {
-                    "wave": w,
-                    "wave_end": f["wave_end"].iloc[0],
-                    "group": g,
-                    "rated": len(shown),
-                    "not_shown": len(fg) - len(shown),
-                    "manage_closely": int((shown["quadrant"] == "manage_closely").sum()),
-                    "contested": len(_contested(fg)),
-                    "moved": moved,
-                    "resistant": int((shown["stance"] == "resistant").sum()),
-                }
-            )
-    out = pd.DataFrame(rows, columns=STAKEHOLDER_COUNT_COLUMNS)
+    ends = dict(zip(pi["wave"].astype(str), pi["wave_end"], strict=False))
+    out = pd.DataFrame(
+        {
+            "wave": pd.array([w for w in waves for _ in range(len(groups) + 1)], dtype="str"),
+            "wave_end": pd.to_datetime(
+                [ends[w] for w in waves for _ in range(len(groups) + 1)]
+            ).astype("datetime64[ns]"),
+            "group": pd.array([g for _ in waves for g in (ALL, *groups)], dtype="str"),
+            **_tally(flags, waves, groups),
+        }
+    )
+    out["moved"] = _tally(moved, waves, groups)["moved"] if moved is not None else 0
     for c in STAKEHOLDER_COUNT_COLUMNS[3:]:
         out[c] = out[c].astype("int64")
-    out["wave_end"] = pd.to_datetime(out["wave_end"]).astype("datetime64[ns]")
-    return out
+    return out[STAKEHOLDER_COUNT_COLUMNS]
 
 
 def contested_stakeholders(power_interest: pd.DataFrame, wave: str | None = None) -> pd.DataFrame:
@@ -184,7 +221,9 @@ def contested_stakeholders(power_interest: pd.DataFrame, wave: str | None = None
     return _contested(wave_rows(power_interest, wave))
 
 
-def stakeholders_moved(movement: pd.DataFrame | None, wave: str | None = None) -> pd.DataFrame | None:
+def stakeholders_moved(
+    movement: pd.DataFrame | None, wave: str | None = None
+) -> pd.DataFrame | None:
     """Stakeholders who changed quadrant into ``wave`` (default: any wave), moves resting on
     a suppressed cell left out. Rows of ``movement``; None when there is no movement frame."""
     if movement is None:
@@ -395,22 +434,20 @@ def indicator_status_counts(scores: pd.DataFrame) -> pd.DataFrame:
         definition of "on track"; target achieved is not counted again beside it), one
         column per status, and ``moderate_or_limited``. The status columns add up to ``n``.
     """
-    pillars = [x for x in dict.fromkeys(scores["pillar"].dropna().astype(str))]
-    rows = []
-    for pil in (ALL, *pillars):
-        sc = scores if pil == ALL else scores[scores["pillar"] == pil]
-        st = sc["status"]
-        row = {"pillar": pil, "n": len(sc)}
-        for s in ("target_achieved", "substantial_progress", "moderate_progress",
-                  "limited_progress", DETERIORATION, "not_available"):  # fmt: skip
-            row[s] = int((st == s).sum())
-        row["on_track"] = int(st.isin(ON_TRACK).sum())
-        row["moderate_or_limited"] = row["moderate_progress"] + row["limited_progress"]
-        rows.append(row)
-    out = pd.DataFrame(rows, columns=STATUS_COUNT_COLUMNS)
+    pillars = [str(x) for x in dict.fromkeys(scores["pillar"].dropna())]
+    statuses = ["target_achieved", "substantial_progress", "moderate_progress",
+                "limited_progress", DETERIORATION, "not_available"]  # fmt: skip
+    flags = pd.DataFrame({s: (scores["status"] == s).fillna(False) for s in statuses})
+    flags["n"] = True
+    flags["on_track"] = scores["status"].isin(ON_TRACK)
+    flags["wave"] = "now"  # one "wave": the indicators as scored
+    flags["group"] = scores["pillar"]
+    counts = _tally(flags, ["now"], pillars)
+    out = pd.DataFrame({"pillar": pd.array([ALL, *pillars], dtype="str"), **counts})
+    out["moderate_or_limited"] = out["moderate_progress"] + out["limited_progress"]
     for c in STATUS_COUNT_COLUMNS[1:]:
         out[c] = out[c].astype("int64")
-    return out
+    return out[STATUS_COUNT_COLUMNS]
 
 
 def indicator_status_changes(
@@ -515,8 +552,10 @@ class _Figures(dict):
         }
 
 
-def _latest_row(frame: pd.DataFrame, counts: pd.DataFrame) -> pd.Series:
-    return counts[counts["wave"] == latest_wave(frame)].iloc[0]
+def _latest_counts(frame: pd.DataFrame, counts) -> pd.Series:
+    """The counts of the latest wave of ``frame`` (all groups): ``counts`` of its rows."""
+    out = counts(wave_rows(frame))
+    return out[out["group"] == ALL].iloc[0] if "group" in out else out.iloc[0]
 
 
 def _composition(s: Snapshot, out: _Figures) -> None:
@@ -537,8 +576,7 @@ def _stakeholders(s: Snapshot, out: _Figures) -> None:
         out.put("manage_closely", note=note)
         out.put("contested", note=note)
         return
-    counts = stakeholder_counts(pi)
-    row = _latest_row(pi, counts[counts["group"] == ALL])
+    row = _latest_counts(pi, stakeholder_counts)
     out.put("manage_closely", row["manage_closely"], total=row["rated"], period=row["wave"])
     out.put("contested", row["contested"], total=row["rated"], period=row["wave"])
 
@@ -558,13 +596,13 @@ def _health(s: Snapshot, out: _Figures) -> None:
     if fs is None or not len(fs):
         missing("concern_factors", "factor_scores")
     else:
-        row = _latest_row(fs, factor_counts(fs))
+        row = _latest_counts(fs, factor_counts)
         out.put("concern_factors", row["concern"], total=row["shown"], period=row["wave"])
     pg = s.get("perception_gaps")
     if pg is None or not len(pg):
         missing("perception_gaps", "perception_gaps")
     else:
-        row = _latest_row(pg, gap_counts(pg))
+        row = _latest_counts(pg, gap_counts)
         out.put("perception_gaps", row["flagged"], total=row["compared"], period=row["wave"])
 
 
@@ -633,11 +671,16 @@ _SECTIONS = (_composition, _stakeholders, _health, _commitments, _contributions,
 
 
 def _figure_values(s: Snapshot) -> dict[str, dict]:
-    """Every headline figure of one snapshot: value, total, period, suppressed, note."""
-    out = _Figures()
-    for section in _SECTIONS:
-        section(s, out)
-    return out
+    """Every headline figure of one snapshot: value, total, period, suppressed, note (kept
+    with the partnership: the day before of one report is the day of the next)."""
+    done = s.source.cache.setdefault("headline_values", {})
+    key = (s.as_of, s.min_n)
+    if key not in done:
+        out = _Figures()
+        for section in _SECTIONS:
+            section(s, out)
+        done[key] = out
+    return done[key]
 
 
 def headline_figures(p, *, as_of, previous=None, min_n: int | None = None) -> pd.DataFrame:
@@ -693,6 +736,16 @@ def headline_figures(p, *, as_of, previous=None, min_n: int | None = None) -> pd
     """
     now_snap = snapshot(p, as_of, min_n=min_n)
     prev_snap = snapshot(p, previous_day(as_of, previous), min_n=min_n)
+    # kept with the partnership, like its snapshots: a report's summary, its highlights and
+    # its sections ask for the same figures
+    key = (now_snap.as_of, prev_snap.as_of, now_snap.min_n)
+    done = p.cache.setdefault("headline_figures", {})
+    if key not in done:
+        done[key] = _headline_frame(now_snap, prev_snap)
+    return done[key].copy()
+
+
+def _headline_frame(now_snap: Snapshot, prev_snap: Snapshot) -> pd.DataFrame:
     now, prev = _figure_values(now_snap), _figure_values(prev_snap)
     rows = []
     for key, label, section, unit, better in _HEADLINES:
