@@ -44,8 +44,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from partner_analytics.pages import serve as S
-from partner_analytics.pages.dashboards import PAGES
+from partner_analytics.dashboards import serve as S
+from partner_analytics.dashboards import PAGES
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [

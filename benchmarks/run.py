@@ -160,7 +160,7 @@ def task_factor_scores_floor(package: Path) -> dict:
 def task_report(package: Path) -> dict:
     import tempfile
 
-    from partner_analytics.reports import render_report
+    from partner_analytics.report.render import render_report
 
     with tempfile.TemporaryDirectory() as d:
         render_report(package, as_of="2026-09-30", out=Path(d))

@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+# the tiny partnership of the period, highlight, report and dashboard tests (fixtures)
+pytest_plugins = ("tiny_partnership",)
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "corpus"
 SAMPLE = ROOT / "data" / "sample"

@@ -126,7 +126,7 @@ def test_validate_refuses_a_day_that_is_not_one_with_the_format_expected():
 def test_report_help_lists_every_section_name():
     import re
 
-    from partner_analytics.pages.report_sections import SECTIONS
+    from partner_analytics.report.context import SECTIONS
 
     result = runner.invoke(app, ["report", "--help"], terminal_width=300)
     text = re.sub(r"\x1b\[[0-9;]*m", "", result.output).replace("│", " ")  # colours, table borders
@@ -134,8 +134,8 @@ def test_report_help_lists_every_section_name():
 
 
 def test_report_refuses_an_unknown_section_naming_the_valid_ones(tmp_path, monkeypatch):
-    from partner_analytics import reports
-    from partner_analytics.pages.report_sections import SECTIONS
+    from partner_analytics.report import render as reports
+    from partner_analytics.report.context import SECTIONS
 
     monkeypatch.setattr(reports, "render_report", lambda *a, **k: pytest.fail("no report for a bad section"))
     result = runner.invoke(
@@ -149,7 +149,7 @@ def test_report_refuses_an_unknown_section_naming_the_valid_ones(tmp_path, monke
 
 
 def test_report_passes_the_sections_asked_for(tmp_path, monkeypatch):
-    from partner_analytics import reports
+    from partner_analytics.report import render as reports
 
     seen = {}
     monkeypatch.setattr(reports, "render_report", lambda path, **k: seen.update(k) or {"html": tmp_path / "r.html"})

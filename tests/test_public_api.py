@@ -21,6 +21,8 @@ ANALYSES = {
 OTHER = {
     "load_partnership", "Partnership", "read_iati", "read_open_sdg",
     "PartnerAnalyticsError", "ValidationError", "MissingTableError", "AnalysisInputError",
+    # the report (partner_analytics.report.render)
+    "render_report", "render_periods", "PeriodResult", "ReportWarning",
 }
 
 

@@ -7,7 +7,7 @@ each a pure function from a :class:`Partnership` to a tidy DataFrame. Figures li
 
 from __future__ import annotations
 
-import importlib
+from partner_analytics._lazy import lazy_names
 
 __version__ = "0.1.0"
 
@@ -75,21 +75,11 @@ _MODULES: dict[str, tuple[str, ...]] = {
     ),
     "partner_analytics.importers.iati": ("read_iati",),
     "partner_analytics.importers.open_sdg": ("read_open_sdg",),
+    "partner_analytics.report.render": (
+        "PeriodResult",
+        "ReportWarning",
+        "render_periods",
+        "render_report",
+    ),
 }
-_WHERE = {name: module for module, names in _MODULES.items() for name in names}
-
-
-def __getattr__(name: str):
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'partner_analytics' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_WHERE))
-
-
-__all__ = [*_WHERE]  # noqa: PLE0604 - the names of _MODULES, all strings
+__getattr__, __dir__, __all__ = lazy_names(__name__, _MODULES, globals())

@@ -38,7 +38,7 @@ from partner_analytics.errors import (
     StoreError,
     ValidationError,
 )
-from partner_analytics.pages.report_sections import SECTIONS
+from partner_analytics.report.context import SECTIONS
 
 #: Groups of problems ``validate`` prints before saying how many more there are.
 SHOWN_GROUPS = 50
@@ -505,13 +505,15 @@ def report(
         str | None, typer.Option(help="The report's title (default: the partnership and the period).", metavar="TITLE")
     ] = None,
     min_n: Annotated[
-        int,
+        int | None,
         typer.Option(
             "--min-n",
-            help="Hide any number resting on fewer people than this (it reads 'n < 3' instead).",
+            min=1,
+            help="Hide any number resting on fewer people than this (it reads 'n < PEOPLE' "
+            "instead); default: the package's min_n setting (3 unless package.yml says otherwise).",
             metavar="PEOPLE",
         ),
-    ] = 3,
+    ] = None,
     sections: Annotated[
         str | None,
         typer.Option(
@@ -526,7 +528,7 @@ def report(
     """
     import warnings
 
-    from partner_analytics import reports
+    from partner_analytics.report import render as reports
 
     reports.skip_slow_optional_imports()  # this process only writes reports
     if (as_of is None) == (periods is None):
@@ -606,7 +608,7 @@ def dashboards(
     """Serve the steering-group dashboards with Voila (landing page at /; Ctrl-C stops them)."""
     import os
 
-    from partner_analytics.pages.serve import check_access, host_rule, serve
+    from partner_analytics.dashboards.serve import check_access, host_rule, serve
 
     secret = os.environ.get("PARTNER_ANALYTICS_PASSWORD") or None
     if password and not secret:

@@ -449,7 +449,7 @@ def test_no_change_at_all_in_matched_respondents_reports_p_of_one():
 
 def test_bad_options_raise_with_a_clear_message():
     p = package(answers("2026-Q1", "F1", [3, 4, 5]))
-    with pytest.raises(AnalysisInputError, match="min_n must be a whole number >= 1"):
+    with pytest.raises(AnalysisInputError, match="min_n must be a whole number of at least 1; got 0"):
         factor_scores(p, min_n=0)
     with pytest.raises(AnalysisInputError, match="confidence must lie between 0 and 1"):
         health_index(p, confidence=95)

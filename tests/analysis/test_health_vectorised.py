@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import gc
 import math
+import weakref
 
 import hypothesis.strategies as st
 import numpy as np
@@ -451,14 +452,16 @@ def test_a_replaced_assessments_table_is_not_served_from_the_cache():
     assert perception_gaps(p).loc[0, "n_respondents"] == 4
 
 
-def test_the_cache_lets_the_partnership_go():
+def test_the_respondent_scores_live_in_the_partnerships_own_cache():
     p = _small_package([3, 4, 5])
+    assert p.cache == {}
     factor_scores(p, n_boot=20)
-    key = id(p)
-    assert key in H._SURVEYS
+    assert list(p.cache) == [H.SURVEY_CACHE_KEY]
+    # nothing outside the partnership holds it: it goes with the partnership
+    ref = weakref.ref(p)
     del p
     gc.collect()
-    assert key not in H._SURVEYS
+    assert ref() is None
 
 
 # --------------------------------------------------------------------------- bootstrap pieces

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from partner_analytics.pages import serve as S
-from partner_analytics.pages.dashboards import PAGES
+from partner_analytics.dashboards import PAGES
+from partner_analytics.dashboards import serve as S
 
 pytestmark = pytest.mark.browser
 
@@ -76,7 +76,7 @@ def server(browser, tmp_path_factory):
     work = tmp_path_factory.mktemp("dashboards-server")
     broken = work / "broken-package"
     shutil.copytree(ROOT / "tests" / "corpus" / "wrong_type", broken)
-    broken_page = f"from partner_analytics.pages.dashboards import overview_page\n\noverview_page({str(broken)!r})"
+    broken_page = f"from partner_analytics.dashboards import overview_page\n\noverview_page({str(broken)!r})"
     # fill_delay: a page opened here is not prepared again while the tests run
     runtime = S.prepare(SAMPLE, root=work / "run", extra_notebooks={"broken_package": broken_page}, fill_delay=3600)
     port = _free_port()

@@ -7,9 +7,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from partner_analytics.figures._common import Marks, date_text
-from partner_analytics.figures.theme import TEMPLATE, new_figure, themed
-from partner_analytics.pages.widgets import empty_figure
+from partner_analytics.figures._common import Marks
+from partner_analytics.figures.theme import TEMPLATE, date_text, empty_figure, new_figure, themed
 
 
 def test_new_figure_has_the_product_template_and_leaves_plotly_default_alone():

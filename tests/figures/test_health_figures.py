@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 
 import pandas as pd
@@ -15,7 +16,6 @@ from partner_analytics.figures.health import (
     plot_health_index,
     plot_perception_gaps,
 )
-from partner_analytics.figures.theme import SUPPRESSED_TEXT
 
 PARTNERS = pd.DataFrame(
     {
@@ -75,8 +75,8 @@ def test_radar_draws_this_wave_against_the_previous_and_hides_suppressed_factors
     q2 = s[s["wave"] == "2026-Q2"]
     # F1 and F2 drawn at their means; F3 (n = 2) has no point, and the loop closes on F1
     assert list(now.r) == [q2.iloc[0]["mean"], q2.iloc[1]["mean"], None, q2.iloc[0]["mean"]]
-    assert now.theta[2] == f"Exit plan ({SUPPRESSED_TEXT})"
-    assert now.hovertext[2] == SUPPRESSED_TEXT
+    assert now.theta[2] == "Exit plan (n < 3)"
+    assert now.hovertext[2] == "n < 3"
     assert "5.00" not in " ".join(now.hovertext)  # the hidden mean is never shown
     assert list(before.r) == [3.0, 2.0, 4.0, 3.0]
     assert "2026-Q2 against 2026-Q1" in fig.layout.title.text
@@ -116,7 +116,7 @@ def test_index_figure_marks_a_suppressed_wave_with_n_below_3():
     fig = plot_health_index(health_index(small, n_boot=20))
     line = next(t for t in fig.data if t.name == "Health index")
     assert len(line.y) == 0
-    assert SUPPRESSED_TEXT in [a.text for a in fig.layout.annotations]
+    assert "n < 3" in [a.text for a in fig.layout.annotations]
 
 
 def test_gap_table_shows_means_n_below_3_and_the_flagged_gap(p):
@@ -130,7 +130,17 @@ def test_gap_table_shows_means_n_below_3_and_the_flagged_gap(p):
     # Trust: private 2.00 (n = 3), public 4.00 (n = 3): gap 2.00, flagged
     assert private[0] == "2.00" and public[0] == "4.00" and gap[0] == "2.00 ⚠"
     # Shared goals: private n = 2 -> "n < 3"; only one group left, so no gap
-    assert private[1] == SUPPRESSED_TEXT and gap[1] == "-"
+    assert private[1] == "n < 3" and gap[1] == "-"
     # Exit plan: public n = 2, private never answered
-    assert public[2] == SUPPRESSED_TEXT and private[2] == ""
+    assert public[2] == "n < 3" and private[2] == ""
     assert "Mean score by sector, 2026-Q2" in fig.layout.title.text
+
+
+def test_figures_say_n_below_the_threshold_the_frame_was_computed_with(p):
+    # F3 has 2 respondents in 2026-Q2: suppressed below min_n = 3, and below 4 too; the
+    # partnership's own setting (p.min_n) is used when min_n is not given
+    radar = plot_factor_radar(factor_scores(p, min_n=4, n_boot=20), wave="2026-Q2")
+    assert "Exit plan (n < 4)" in list(radar.data[0].theta)
+    gaps = plot_perception_gaps(perception_gaps(dataclasses.replace(p, min_n=4, cache={})))
+    assert "n < 4" in [v for col in gaps.data[0].cells.values for v in col]
+    assert not any("n < 3" in str(v) for col in gaps.data[0].cells.values for v in col)

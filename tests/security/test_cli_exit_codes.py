@@ -102,7 +102,7 @@ def test_a_file_that_cannot_be_opened_exits_2_naming_it(monkeypatch, tmp_path):
 
 
 def test_a_report_that_fails_exits_1_and_an_unusable_store_keeps_its_own_code(monkeypatch, tmp_path):
-    from partner_analytics import reports
+    from partner_analytics.report import render as reports
 
     args = ["report", str(CORPUS / "valid"), "--out", str(tmp_path), "--as-of", "2026-03-31"]
     monkeypatch.setattr(reports, "render_report", _raiser(RuntimeError("cell 4 failed")))

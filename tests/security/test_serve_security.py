@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from partner_analytics.pages import serve as S
+from partner_analytics.dashboards import serve as S
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample"

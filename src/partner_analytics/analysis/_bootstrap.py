@@ -6,9 +6,12 @@ An interval therefore depends only on the seed and the data of its own cell: add
 factor or a wave to a package does not move the intervals of the others, and two runs
 with the same seed give identical numbers.
 
-Many cells are handled at once by :func:`mean_intervals`: each cell still draws its
-resamples from its own generator, exactly as :func:`mean_interval` does for one cell, and
-the percentiles of all cells are taken in one call. :func:`resampled_column_means` counts
+A resampled mean is drawn as how often each distinct value is picked (multinomial counts
+over the distinct values), the same distribution as drawing respondents one by one and
+25-40 times faster on a 1..5 scale (docs/decisions.md). Many cells are handled at once by
+:func:`mean_intervals`: each cell still draws its resamples from its own generator, exactly
+as :func:`mean_interval` does for one cell, and the percentiles of all cells are taken in
+one call. :func:`resampled_column_means` counts
 how often each row was drawn and multiplies, instead of gathering the drawn rows, when every
 value is a whole number (the usual 1..5 answers): the sums are then exact in any order, so
 the numbers are those of the gathering statement to the bit.
@@ -59,12 +62,21 @@ def percentile_interval(stats: np.ndarray, confidence: float) -> tuple[float, fl
 def _resampled_means(
     x: np.ndarray, *, n_boot: int, rng: np.random.Generator, out: np.ndarray
 ) -> np.ndarray:
-    """Means of ``n_boot`` resamples of ``x`` (non-empty, no NaN), written into ``out``."""
-    step = max(1, _CHUNK_CELLS // x.size)
+    """Means of ``n_boot`` resamples of ``x`` (non-empty, no NaN), written into ``out``.
+
+    A resample draws ``len(x)`` respondents with replacement; its mean depends only on how
+    often each distinct value is drawn. Those counts are drawn directly, from the
+    multinomial distribution over the distinct values (each with the share of respondents
+    giving it): the same distribution of resampled means as drawing respondents, at the cost
+    of the distinct values (five on a 1..5 scale) rather than of the respondents.
+    """
+    values, counts = np.unique(x, return_counts=True)
+    shares = counts / x.size
+    step = max(1, _CHUNK_CELLS // values.size)
     for start in range(0, n_boot, step):
         stop = min(n_boot, start + step)
-        idx = rng.integers(0, x.size, size=(stop - start, x.size))
-        out[start:stop] = x[idx].mean(axis=1)
+        drawn = rng.multinomial(x.size, shares, size=stop - start)
+        out[start:stop] = (drawn @ values) / x.size
     return out
 
 

@@ -1,10 +1,10 @@
-"""Private helpers shared by several analyses.
+"""Helpers shared by several analyses (a private module: its names are not re-exported).
 
-- options and waves of the rating tables (stakeholder ratings and relationships):
-  :func:`_check_min_n`, :func:`_wave_order`, :func:`_select_waves`;
+- waves of the rating tables (stakeholder ratings and relationships): :func:`wave_order`,
+  :func:`select_waves`;
 - sums and means of consecutive segments of a float array that give the bits of numpy's own
-  ``np.add.reduce`` / ``np.mean`` of each segment (:func:`_numpy_sums`, :func:`_means`), so
-  that a per-group statistic can be computed for every group at once and still equal the
+  ``np.add.reduce`` / ``np.mean`` of each segment (:func:`numpy_sums`, :func:`segment_means`),
+  so that a per-group statistic can be computed for every group at once and still equal the
   per-group statement exactly.
 """
 
@@ -18,27 +18,25 @@ import pandas as pd
 from partner_analytics.data.periods import normalize_period, periods_end
 from partner_analytics.errors import AnalysisInputError
 
-__all__: list[str] = []
+__all__ = [
+    "numpy_sums",
+    "segment_means",
+    "select_waves",
+    "wave_order",
+]
 
 
 # --------------------------------------------------------------------------- rating tables
 
 
-def _check_min_n(min_n: int) -> None:
-    if isinstance(min_n, bool) or int(min_n) != min_n or min_n < 1:
-        raise AnalysisInputError(f"min_n must be a whole number of at least 1; got {min_n!r}")
-
-
-def _wave_order(frame: pd.DataFrame) -> list[str]:
+def wave_order(frame: pd.DataFrame) -> list[str]:
     """Wave labels of a frame in time order (by wave_end, then label)."""
     waves = frame[["wave"]].drop_duplicates().copy()
     waves["wave_end"] = periods_end(waves["wave"])
     return waves.sort_values(["wave_end", "wave"])["wave"].tolist()
 
 
-def _select_waves(
-    frame: pd.DataFrame, wave: str | Iterable[str] | None, *, by: str
-) -> pd.DataFrame:
+def select_waves(frame: pd.DataFrame, wave: str | Iterable[str] | None, *, by: str) -> pd.DataFrame:
     """Rows of the requested wave(s); None keeps every wave. Unknown waves raise."""
     if wave is None:
         return frame
@@ -51,7 +49,7 @@ def _select_waves(
                 f"{by}: {w!r} is not a wave (expected YYYY, YYYY-MM, YYYY-Qn, YYYY-Hn or a date)"
             )
         labels.append(label)
-    have = _wave_order(frame)
+    have = wave_order(frame)
     unknown = [w for w in labels if w not in have]
     if unknown:
         raise AnalysisInputError(
@@ -64,7 +62,7 @@ def _select_waves(
 # --------------------------------------------------------------------------- exact segment sums
 
 
-def _numpy_sums(x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+def numpy_sums(x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """Sum of each consecutive segment of ``x`` exactly as ``np.add.reduce`` adds a float64
     array: 0.0 + numpy's pairwise sum (sequential below 8 values, eight interleaved partial
     sums up to 128, halves beyond)."""
@@ -107,9 +105,9 @@ def _pairwise(x: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndar
     return out
 
 
-def _means(x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+def segment_means(x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """``np.mean`` of each consecutive segment of ``x`` (NaN for empty ones), to the bit."""
     with np.errstate(all="ignore"):
-        means = _numpy_sums(x, lengths) / lengths
+        means = numpy_sums(x, lengths) / lengths
     means[lengths == 0] = np.nan
     return means

@@ -30,7 +30,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from partner_analytics.analysis._common import _means
+from partner_analytics.analysis._common import segment_means
 
 __all__ = [
     "STATUSES",
@@ -881,7 +881,7 @@ def nested_means(
     One leaf per listing (see :func:`option_leaves`), in listing order: ``g`` its output row,
     ``depth`` and ``ancestors`` its groups, ``score`` (NaN: not scored) and ``achieved``.
     A group's score is the mean of its members' scores that exist, in listing order
-    (``np.mean``'s bits, see ``_common._means``); a group without any is not scored. Returns
+    (``np.mean``'s bits, see ``_common.segment_means``); a group without any is not scored. Returns
     per output row: score (mean of the top-level members' scores), target_achieved (every
     scored member, all the way down, achieved its target, and one at least is scored),
     n_units (top-level members, as listed) and n_scored_units.
@@ -905,7 +905,7 @@ def nested_means(
         has = ~np.isnan(sc)
         n_nodes = len(uniques)
         counts = np.bincount(mnode[has], minlength=n_nodes)
-        means = _means(sc[has], counts)
+        means = segment_means(sc[has], counts)
         missed = np.bincount(mnode[has], weights=~item_ok[members][has], minlength=n_nodes)
         sizes = np.bincount(mnode, minlength=n_nodes)
         first = members[np.r_[0, np.cumsum(sizes)[:-1]].astype(np.intp)] if n_nodes else sizes

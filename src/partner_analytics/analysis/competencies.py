@@ -8,13 +8,11 @@ are the partners whose role is not ``candidate``; candidates are counted only by
 
 from __future__ import annotations
 
-import datetime as _dt
-
 import numpy as np
 import pandas as pd
 
+from partner_analytics.data.periods import parse_as_of
 from partner_analytics.data.schemas import AREAS, SECTORS
-from partner_analytics.errors import AnalysisInputError
 
 __all__ = [
     "LEVELS",
@@ -39,14 +37,15 @@ def _active_mask(partners: pd.DataFrame, as_of) -> pd.Series:
     """Partners that count: not candidates, and (with as_of) not left on or before as_of."""
     active = partners["role"].fillna("member") != "candidate"
     if as_of is not None:
-        day = pd.Timestamp(as_of)
+        day = parse_as_of(as_of)
         active &= ~(partners["left"].notna() & (partners["left"] <= day))
     return active.astype("bool")
 
 
 def _check_as_of(as_of) -> None:
-    if as_of is not None and not isinstance(as_of, (_dt.date, pd.Timestamp, str)):
-        raise AnalysisInputError(f"as_of must be a date; got {as_of!r}")
+    """A date or a period label (standing for its last day), or None."""
+    if as_of is not None:
+        parse_as_of(as_of)
 
 
 def _partner_levels(competencies: pd.DataFrame) -> pd.DataFrame:

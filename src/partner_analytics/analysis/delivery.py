@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from partner_analytics.data.periods import parse_as_of
 from partner_analytics.errors import AnalysisInputError
 
 __all__ = [
@@ -31,6 +32,8 @@ __all__ = [
     "upcoming_commitments",
 ]
 
+#: Days after as_of within which an open commitment is "upcoming" (methods.md 4).
+UPCOMING_DAYS = 30
 OVERALL_ID = "(all)"
 OVERALL_NAME = "All partners"
 NO_RECIPIENT = "(recipient not given)"
@@ -43,19 +46,10 @@ _BY_KEYS = ("partner_id", "kind", "sector", "recipient", "period")
 
 
 def _as_of(as_of) -> pd.Timestamp:
+    """The day commitments are judged on (a period label stands for its last day)."""
     if as_of is None:
         raise AnalysisInputError("as_of is required: the date at which commitments are judged")
-    try:
-        ts = pd.Timestamp(as_of)
-    except (TypeError, ValueError) as exc:
-        raise AnalysisInputError(
-            f"as_of must be a date such as '2026-06-30', got {as_of!r}"
-        ) from exc
-    if ts is pd.NaT or pd.isna(ts):
-        raise AnalysisInputError(f"as_of must be a date such as '2026-06-30', got {as_of!r}")
-    if ts.tzinfo is not None:
-        ts = ts.tz_localize(None)
-    return ts.normalize()
+    return parse_as_of(as_of)
 
 
 def _partners(p) -> pd.DataFrame:
@@ -278,7 +272,7 @@ def overdue_commitments(p, *, as_of) -> pd.DataFrame:
     return s[cols].reset_index(drop=True)
 
 
-def upcoming_commitments(p, *, as_of, days: int = 30) -> pd.DataFrame:
+def upcoming_commitments(p, *, as_of, days: int = UPCOMING_DAYS) -> pd.DataFrame:
     """The open commitments falling due within ``days`` days after a date.
 
     Parameters

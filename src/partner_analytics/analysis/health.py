@@ -8,7 +8,7 @@ definitions are those of methods.md section 3:
   the mean of the respondent's answers to the factor's items (reverse items flipped to
   ``6 - score`` first);
 - the factor mean is the mean over respondents; a factor mean over fewer than ``min_n``
-  respondents is kept with ``suppressed = True`` (shown as "n < 3", never as a number);
+  respondents is kept with ``suppressed = True`` (shown as "n < {min_n}", never as a number);
 - band: mean >= 4.0 ``strength``, 3.0 <= mean < 4.0 ``borderline``, mean < 3.0 ``concern``;
 - index = sum(weight * (mean - 1) / 4) / sum(weight) * 100 over the factors that are not
   suppressed;
@@ -29,7 +29,6 @@ cell by cell, to the bit (tests/analysis/test_health_vectorised.py).
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,7 +41,8 @@ from partner_analytics.analysis._bootstrap import (
     percentile_interval,
     resampled_column_means,
 )
-from partner_analytics.analysis._common import _numpy_sums
+from partner_analytics.analysis._common import numpy_sums
+from partner_analytics.analysis.small_cells import check_min_n, small_cells
 from partner_analytics.data.periods import normalize_period
 from partner_analytics.errors import AnalysisInputError
 
@@ -75,8 +75,7 @@ def _check_common(
 ) -> None:
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise AnalysisInputError(f"seed must be a whole number, got {seed!r}")
-    if isinstance(min_n, bool) or not isinstance(min_n, (int, np.integer)) or min_n < 1:
-        raise AnalysisInputError(f"min_n must be a whole number >= 1, got {min_n!r}")
+    check_min_n(min_n)
     if confidence is not None and not (0.0 < float(confidence) < 1.0):
         raise AnalysisInputError(f"confidence must lie between 0 and 1, got {confidence!r}")
     if n_boot is not None and (
@@ -223,36 +222,26 @@ class _Survey:
         return slice(int(self.bounds[k]), int(self.bounds[k + 1]))
 
 
-# id(p) -> (weak reference to p, weak references to the tables used, survey)
-_SURVEYS: dict[int, tuple] = {}
 _SURVEY_TABLES = ("assessments", "items", "factors")
+#: The key of the survey in the partnership's cache (``p.cache``).
+SURVEY_CACHE_KEY = "health.survey"
 
 
 def _survey(p) -> _Survey:
-    """The :class:`_Survey` of ``p``, computed once per Partnership.
+    """The :class:`_Survey` of ``p``, computed once per Partnership and kept in ``p.cache``.
 
-    The cache entry holds only weak references: it goes when ``p`` goes, and it is not used
-    when a table it was computed from has been replaced (``p.tables[...] = ...``). Tables
-    are taken as they were loaded: a table changed in place is not noticed.
+    The entry lives and dies with ``p``; it is not used when a table it was computed from
+    has been replaced (``p.tables[...] = ...``). Tables are taken as they were loaded: a
+    table changed in place is not noticed. An object without a ``cache`` is not cached.
     """
     tables = tuple(p.tables.get(name) for name in _SURVEY_TABLES)
-    key = id(p)
-    hit = _SURVEYS.get(key)
-    if hit is not None:
-        owner, sources, survey = hit
-        if owner() is p and all(
-            (ref is None and t is None) or (ref is not None and ref() is t)
-            for ref, t in zip(sources, tables, strict=True)
-        ):
-            return survey
+    cache = getattr(p, "cache", None)
+    hit = cache.get(SURVEY_CACHE_KEY) if cache is not None else None
+    if hit is not None and all(a is b for a, b in zip(hit[0], tables, strict=True)):
+        return hit[1]
     survey = _build_survey(p)
-    try:
-        owner = weakref.ref(p)
-        sources = tuple(None if t is None else weakref.ref(t) for t in tables)
-    except TypeError:  # an object without weak references: not cached
-        return survey
-    _SURVEYS[key] = (owner, sources, survey)
-    weakref.finalize(p, _SURVEYS.pop, key, None)
+    if cache is not None:
+        cache[SURVEY_CACHE_KEY] = (tables, survey)
     return survey
 
 
@@ -308,13 +297,13 @@ def _segment_sd(x: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """Sample sd (ddof 1) of each consecutive segment of ``x``, as ``Series.std`` of each.
 
     pandas' two passes: avg = sum(x) / n, then sqrt(sum((avg - x)^2) / (n - 1)), with numpy's
-    sums (:func:`_numpy_sums` gives their bits); NaN for segments of fewer than 2 values.
+    sums (:func:`numpy_sums` gives their bits); NaN for segments of fewer than 2 values.
     """
     lengths = np.asarray(lengths, dtype=np.intp)
     with np.errstate(all="ignore"):
-        avg = _numpy_sums(x, lengths) / lengths
+        avg = numpy_sums(x, lengths) / lengths
         dev = (np.repeat(avg, lengths) - x) ** 2
-        sd = np.sqrt(_numpy_sums(dev, lengths) / (lengths - 1))
+        sd = np.sqrt(numpy_sums(dev, lengths) / (lengths - 1))
     sd[lengths < 2] = np.nan
     return sd
 
@@ -416,10 +405,11 @@ def _signed_rank_p(d: np.ndarray) -> float:
 # --------------------------------------------------------------------------- public API
 
 
+@small_cells
 def factor_scores(
     p,
     *,
-    min_n: int = 3,
+    min_n: int | None = None,
     confidence: float = 0.95,
     n_boot: int = 2000,
     seed: int = 0,
@@ -432,7 +422,9 @@ def factor_scores(
     p : Partnership
         A loaded package with an ``assessments`` table (and optionally ``factors`` and
         ``items``; without ``factors`` the packaged mutuality set is the instrument).
-    min_n : int, default 3
+    min_n : int, optional
+        The small-cell threshold; default: the partnership's setting ``p.min_n`` (3 unless
+        package.yml says otherwise).
         A factor mean over fewer respondents is marked ``suppressed``.
     confidence : float, default 0.95
         Coverage of the percentile-bootstrap interval.
@@ -565,10 +557,11 @@ def factor_scores(
     return t[cols].reset_index(drop=True)
 
 
+@small_cells
 def health_index(
     p,
     *,
-    min_n: int = 3,
+    min_n: int | None = None,
     confidence: float = 0.95,
     n_boot: int = 2000,
     seed: int = 0,
@@ -579,7 +572,9 @@ def health_index(
     ----------
     p : Partnership
         A loaded package with an ``assessments`` table.
-    min_n : int, default 3
+    min_n : int, optional
+        The small-cell threshold; default: the partnership's setting ``p.min_n`` (3 unless
+        package.yml says otherwise).
         Factors with fewer respondents are left out of the index.
     confidence, n_boot, seed
         The percentile-bootstrap interval (as in :func:`factor_scores`).
@@ -683,8 +678,9 @@ def health_index(
     return out[cols]
 
 
+@small_cells
 def perception_gaps(
-    p, *, by: str = "sector", min_n: int = 3, threshold: float = 1.0
+    p, *, by: str = "sector", min_n: int | None = None, threshold: float = 1.0
 ) -> pd.DataFrame:
     """How differently groups of partners see each factor: group means and the gap.
 
@@ -695,7 +691,9 @@ def perception_gaps(
         group).
     by : {"sector", "partner"}, default "sector"
         Group respondents by the sector of their organisation, or by the organisation.
-    min_n : int, default 3
+    min_n : int, optional
+        The small-cell threshold; default: the partnership's setting ``p.min_n`` (3 unless
+        package.yml says otherwise).
         Groups with fewer respondents are suppressed and left out of the gap.
     threshold : float, default 1.0
         Gaps at or above it are flagged.
@@ -912,7 +910,8 @@ def _cronbach_alpha(matrix: np.ndarray) -> float:
     return float(k / (k - 1) * (1.0 - item_var / total_var))
 
 
-def factor_reliability(p, *, min_n: int = 3) -> pd.DataFrame:
+@small_cells
+def factor_reliability(p, *, min_n: int | None = None) -> pd.DataFrame:
     """Cronbach's alpha and item missingness per factor and wave.
 
     Parameters
@@ -920,7 +919,9 @@ def factor_reliability(p, *, min_n: int = 3) -> pd.DataFrame:
     p : Partnership
         A loaded package with ``assessments`` (and an ``items`` table for multi-item
         factors).
-    min_n : int, default 3
+    min_n : int, optional
+        The small-cell threshold; default: the partnership's setting ``p.min_n`` (3 unless
+        package.yml says otherwise).
         Alpha over fewer complete respondents is marked ``suppressed``.
 
     Returns

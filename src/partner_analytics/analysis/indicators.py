@@ -30,20 +30,23 @@ import re
 import numpy as np
 import pandas as pd
 
-from partner_analytics.analysis._common import _means, _numpy_sums
+from partner_analytics.analysis._common import numpy_sums as _numpy_sums
+from partner_analytics.analysis._common import segment_means as _means
 from partner_analytics.analysis._opensdg import (
     STATUSES,
     TextColumn,
+    format_option_paths,
     nested_means,
     option_leaves,
     series_progress_arrays,
 )
-from partner_analytics.data.periods import normalize_period, period_end
+from partner_analytics.data.periods import normalize_period, parse_as_of, period_end
 from partner_analytics.errors import AnalysisInputError
 
 __all__ = [
     "ON_TRACK_STATUSES",
     "STATUSES",
+    "format_option_paths",
     "indicator_progress",
     "indicator_scores",
     "indicator_trend",
@@ -119,19 +122,8 @@ def _time_to_timestamp(t: float) -> pd.Timestamp:
 
 
 def _as_of_end(as_of) -> pd.Timestamp | None:
-    if as_of is None:
-        return None
-    if isinstance(as_of, str):
-        canonical = normalize_period(as_of)
-        if canonical is not None:
-            return period_end(canonical)
-    try:
-        ts = pd.Timestamp(as_of)
-    except (TypeError, ValueError) as exc:
-        raise AnalysisInputError(
-            f"as_of must be a date or a period label (YYYY-MM-DD, YYYY, YYYY-Qn), got {as_of!r}"
-        ) from exc
-    return ts.normalize()
+    """The day of ``as_of`` (a period label stands for its last day); None: no cut."""
+    return None if as_of is None else parse_as_of(as_of)
 
 
 # --- selecting series ----------------------------------------------------------------------

@@ -13,7 +13,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from partner_analytics.analysis._common import _check_min_n, _select_waves
+from partner_analytics.analysis._common import select_waves
+from partner_analytics.analysis.small_cells import small_cells
 from partner_analytics.data.periods import periods_end
 
 __all__ = [
@@ -108,7 +109,7 @@ def network_edges(p, *, wave=None) -> pd.DataFrame:
         - ``wave_end``
     """
     p.require("relationships", by="network_edges")
-    r = _select_waves(p.relationships, wave, by="network_edges")
+    r = select_waves(p.relationships, wave, by="network_edges")
     r = r[r["respondent_partner_id"] != r["partner_id"]]
     out = pd.DataFrame(
         {
@@ -184,7 +185,8 @@ def network_graph(p, *, wave: str) -> nx.DiGraph:
     return graph
 
 
-def network_metrics(p, *, wave=None, min_n: int = 3) -> pd.DataFrame:
+@small_cells
+def network_metrics(p, *, wave=None, min_n: int | None = None) -> pd.DataFrame:
     """Per wave and partner: degrees, degree centrality, trust and value received.
 
     Parameters
@@ -193,9 +195,10 @@ def network_metrics(p, *, wave=None, min_n: int = 3) -> pd.DataFrame:
         A loaded package with a ``relationships`` table.
     wave : str or list of str, optional
         The wave(s) to keep; None (default) keeps every wave.
-    min_n : int
-        Partners rated by fewer than ``min_n`` organisations are flagged ``suppressed``
-        (their trust and value received are shown as "n < 3").
+    min_n : int, optional
+        (default: ``p.min_n``) Partners rated by fewer than ``min_n`` organisations are
+        flagged ``suppressed``
+        (their trust and value received are shown as "n < {min_n}").
 
     Returns
     -------
@@ -226,7 +229,6 @@ def network_metrics(p, *, wave=None, min_n: int = 3) -> pd.DataFrame:
     whatever its level. Self-ratings are left out. With n = 1 centralities are NaN.
     """
     p.require("relationships", by="network_metrics")
-    _check_min_n(min_n)
     edges = network_edges(p, wave=wave)
     frames = []
     for w, graph in _graphs(edges).items():

@@ -17,7 +17,8 @@ from itertools import pairwise
 import numpy as np
 import pandas as pd
 
-from partner_analytics.analysis._common import _check_min_n, _select_waves, _wave_order
+from partner_analytics.analysis._common import select_waves, wave_order
+from partner_analytics.analysis.small_cells import small_cells
 from partner_analytics.data.periods import periods_end
 from partner_analytics.errors import AnalysisInputError
 
@@ -91,10 +92,9 @@ def _quadrant_of(power: pd.Series, interest: pd.Series, midpoint: float = 3.0) -
     return out.mask(missing)
 
 
-def _check_options(midpoint: float, min_n: int) -> None:
+def _check_midpoint(midpoint: float) -> None:
     if not np.isfinite(midpoint) or not 1 <= midpoint <= 5:
         raise AnalysisInputError(f"midpoint must lie on the 1..5 rating scale; got {midpoint!r}")
-    _check_min_n(min_n)
 
 
 def _stakeholder_names(p) -> pd.DataFrame:
@@ -102,7 +102,8 @@ def _stakeholder_names(p) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- public API
-def power_interest(p, *, wave=None, midpoint: float = 3.0, min_n: int = 3) -> pd.DataFrame:
+@small_cells
+def power_interest(p, *, wave=None, midpoint: float = 3.0, min_n: int | None = None) -> pd.DataFrame:
     """Power and interest of every stakeholder per wave, with its quadrant and stance.
 
     Parameters
@@ -113,8 +114,9 @@ def power_interest(p, *, wave=None, midpoint: float = 3.0, min_n: int = 3) -> pd
         The wave(s) to keep (``"2026-Q1"``); None (default) keeps every wave.
     midpoint : float
         The rating counted as high: a mean ``>= midpoint`` is high (default 3 on 1..5).
-    min_n : int
-        Cells rated by fewer than ``min_n`` distinct raters are flagged ``suppressed``.
+    min_n : int, optional
+        Cells rated by fewer than ``min_n`` distinct raters are flagged ``suppressed``;
+        default: the partnership's setting ``p.min_n``.
 
     Returns
     -------
@@ -149,7 +151,7 @@ def power_interest(p, *, wave=None, midpoint: float = 3.0, min_n: int = 3) -> pd
     An sd of NaN (one rater) does not make a stakeholder contested.
 
     Suppressed rows stay in the frame with every value computed (quadrant and contested
-    included): dashboards and reports apply the display rule and show "n < 3" instead of
+    included): dashboards and reports apply the display rule and show "n < {min_n}" instead of
     the numbers; :func:`quadrant_transitions` leaves them out of its counts.
 
     References
@@ -171,8 +173,8 @@ def power_interest(p, *, wave=None, midpoint: float = 3.0, min_n: int = 3) -> pd
     (3.0, 'manage_closely', False)
     """
     p.require("stakeholder_ratings", by="power_interest")
-    _check_options(midpoint, min_n)
-    r = _select_waves(p.stakeholder_ratings, wave, by="power_interest")
+    _check_midpoint(midpoint)
+    r = select_waves(p.stakeholder_ratings, wave, by="power_interest")
     r = r[["wave", "rater_id", "stakeholder_id", "power", "interest", "support"]]
     g = r.groupby(["wave", "stakeholder_id"], observed=True, sort=False)
     out = g.agg(
@@ -243,7 +245,8 @@ def _stance(support: pd.Series) -> pd.Series:
     return pd.Series(stance, index=support.index, dtype="str").mask(support.isna())
 
 
-def stakeholder_movement(p, *, midpoint: float = 3.0, min_n: int = 3) -> pd.DataFrame:
+@small_cells
+def stakeholder_movement(p, *, midpoint: float = 3.0, min_n: int | None = None) -> pd.DataFrame:
     """How each stakeholder moved on the grid between consecutive waves.
 
     Parameters
@@ -275,7 +278,7 @@ def stakeholder_movement(p, *, midpoint: float = 3.0, min_n: int = 3) -> pd.Data
     ``moved = False``. With a single wave the frame is empty.
     """
     pi = power_interest(p, midpoint=midpoint, min_n=min_n)
-    waves = _wave_order(pi)
+    waves = wave_order(pi)
     keep = ["stakeholder_id", "quadrant", "power", "interest", "n_raters", "suppressed"]
     frames = []
     for before, after in pairwise(waves):
@@ -326,7 +329,8 @@ def stakeholder_movement(p, *, midpoint: float = 3.0, min_n: int = 3) -> pd.Data
     return m[cols]
 
 
-def quadrant_transitions(p, *, midpoint: float = 3.0, min_n: int = 3) -> pd.DataFrame:
+@small_cells
+def quadrant_transitions(p, *, midpoint: float = 3.0, min_n: int | None = None) -> pd.DataFrame:
     """Quadrant-by-quadrant counts of stakeholders between consecutive waves (for a Sankey).
 
     Parameters
@@ -399,7 +403,8 @@ def quadrant_transitions(p, *, midpoint: float = 3.0, min_n: int = 3) -> pd.Data
     return out[cols]
 
 
-def salience(p, *, wave=None, midpoint: float = 3.0, min_n: int = 3) -> pd.DataFrame:
+@small_cells
+def salience(p, *, wave=None, midpoint: float = 3.0, min_n: int | None = None) -> pd.DataFrame:
     """Stakeholder salience: power, legitimacy and urgency held, and the salience class.
 
     Parameters
@@ -410,8 +415,9 @@ def salience(p, *, wave=None, midpoint: float = 3.0, min_n: int = 3) -> pd.DataF
         The wave(s) to keep; None (default) keeps every wave.
     midpoint : float
         An attribute is held where its mean is ``>= midpoint`` (default 3).
-    min_n : int
-        Rows where power, legitimacy or urgency has fewer than ``min_n`` raters are
+    min_n : int, optional
+        (default: ``p.min_n``) Rows where power, legitimacy or urgency has fewer than
+        ``min_n`` raters are
         flagged ``suppressed``.
 
     Returns
@@ -448,8 +454,8 @@ def salience(p, *, wave=None, midpoint: float = 3.0, min_n: int = 3) -> pd.DataF
        https://doi.org/10.5465/amr.1997.9711022105
     """
     p.require("stakeholder_ratings", by="salience")
-    _check_options(midpoint, min_n)
-    r = _select_waves(p.stakeholder_ratings, wave, by="salience")
+    _check_midpoint(midpoint)
+    r = select_waves(p.stakeholder_ratings, wave, by="salience")
     if r["legitimacy"].notna().sum() == 0 or r["urgency"].notna().sum() == 0:
         raise AnalysisInputError(
             "salience needs legitimacy and urgency ratings (columns 'legitimacy' and 'urgency' "

@@ -5,12 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-__all__ = ["Marks", "date_text", "pick_wave"]
+__all__ = ["Marks", "min_n_of", "pick_wave"]
 
 
 def pick_wave(frame: pd.DataFrame, wave: str | None, column: str = "wave") -> str:
     """The wave to draw: the one asked for, else the latest in the frame (by its end date,
-    ``<column>_end`` or ``wave_end``)."""
+    ``<column>_end`` or ``wave_end``; see :func:`~partner_analytics.analysis.headlines.latest_wave`)."""
+    from partner_analytics.analysis.headlines import latest_wave
+
     if frame.empty:
         raise ValueError("the frame has no rows to draw")
     if wave is not None:
@@ -18,13 +20,16 @@ def pick_wave(frame: pd.DataFrame, wave: str | None, column: str = "wave") -> st
             have = ", ".join(pd.unique(frame[column]))
             raise ValueError(f"wave {wave!r} is not in the frame; it has: {have}")
         return wave
-    end = f"{column}_end" if f"{column}_end" in frame else "wave_end"
-    return frame.sort_values([end, column])[column].iloc[-1]
+    return latest_wave(frame, column)
 
 
-def date_text(ts) -> str:
-    """A day as read in a title: "30 Sep 2026"."""
-    return pd.Timestamp(ts).strftime("%d %b %Y").lstrip("0")
+def min_n_of(frame: pd.DataFrame) -> int:
+    """The small-cell threshold a frame was computed with (``frame.attrs["min_n"]``, set by
+    the analyses), else the package default."""
+    from partner_analytics.analysis.small_cells import default_min_n
+
+    value = frame.attrs.get("min_n")
+    return int(value) if value is not None else default_min_n()
 
 
 class Marks:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from partner_analytics.figures._common import Marks, date_text
+from partner_analytics.figures._common import Marks
 from partner_analytics.figures.theme import (
     BAND_COLORS,
     SECTOR_COLORS,
     STATUS_COLORS,
     base_layout,
+    date_text,
     new_figure,
 )
 

@@ -1,7 +1,7 @@
 """Figures of collaboration health: factor radar, index over waves, perception-gap table.
 
 Each function takes a frame of :mod:`partner_analytics.analysis.health` and returns a
-plotly Figure; no analysis number is recomputed here. Suppressed cells read "n < 3".
+plotly Figure; no analysis number is recomputed here. Suppressed cells read "n < {min_n}" (the threshold the frame was computed with).
 """
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ import plotly.graph_objects as go
 from plotly.colors import get_colorscale, sample_colorscale
 
 from partner_analytics.analysis.health import INDEX_BAND_LIMITS
-from partner_analytics.figures._common import Marks, pick_wave
+from partner_analytics.figures._common import Marks, min_n_of, pick_wave
 from partner_analytics.figures.theme import (
     BAND_COLORS,
     SECTOR_LABELS,
-    SUPPRESSED_TEXT,
     base_layout,
     new_figure,
+    suppressed_text,
 )
 
 __all__ = ["plot_factor_radar", "plot_health_index", "plot_perception_gaps"]
@@ -34,9 +34,9 @@ def _rgba(hex_color: str, alpha: float) -> str:
     return f"rgba({r}, {g}, {b}, {alpha})"
 
 
-def _mean_text(mean: float, n: object, suppressed: bool) -> str:
+def _mean_text(mean: float, n: object, suppressed: bool, hide: str) -> str:
     if suppressed or pd.isna(mean):
-        return SUPPRESSED_TEXT
+        return hide
     return f"{mean:.2f} (n = {int(n)})"
 
 
@@ -59,15 +59,17 @@ def plot_factor_radar(
     plotly.graph_objects.Figure
         One ``Scatterpolar`` trace per wave (this wave first, then the previous one when
         the frame has it). A suppressed factor has no point (r is None), its axis label
-        ends with "(n < 3)" and its hover text reads "n < 3".
+        ends with "(n < {min_n})" and its hover text reads "n < {min_n}" (the threshold the
+        frame was computed with).
     """
     wave = pick_wave(scores, wave)
+    hide = suppressed_text(min_n_of(scores))
     cur = scores[scores["wave"] == wave]
     prev_wave = (
         cur["previous_wave"].dropna().iloc[0] if cur["previous_wave"].notna().any() else None
     )
     labels = [
-        f"{name} ({SUPPRESSED_TEXT})" if sup else str(name)
+        f"{name} ({hide})" if sup else str(name)
         for name, sup in zip(cur["factor"], cur["suppressed"], strict=True)
     ]
     fig = new_figure()
@@ -80,7 +82,7 @@ def plot_factor_radar(
             for m, h in zip(rows["mean"], hidden, strict=True)
         ]
         hover = [
-            _mean_text(m, n, h)
+            _mean_text(m, n, h, hide)
             for m, n, h in zip(rows["mean"], rows["n_respondents"], hidden, strict=True)
         ]
         fig.add_trace(
@@ -128,7 +130,7 @@ def plot_health_index(index: pd.DataFrame, *, title: str | None = None) -> go.Fi
         Traces: the interval (upper, then lower bound filled to it) and the index
         ("Health index", its points labelled with the rounded index); shapes: the three
         bands (concern below 50, borderline to 75, strength above). A suppressed wave has
-        no point and an annotation "n < 3".
+        no point and an annotation "n < {min_n}".
     """
     t = index.sort_values(["wave_end", "wave"])
     shown = t[~t["suppressed"]]
@@ -186,7 +188,9 @@ def plot_health_index(index: pd.DataFrame, *, title: str | None = None) -> go.Fi
         )
     )
     for w in t.loc[t["suppressed"], "wave"]:
-        marks.add_annotation(x=w, y=50, text=SUPPRESSED_TEXT, showarrow=False, font={"size": 16})
+        marks.add_annotation(
+            x=w, y=50, text=suppressed_text(min_n_of(index)), showarrow=False, font={"size": 16}
+        )
     fig.update_layout(
         **base_layout(title or "Collaboration health index over time (0 to 100)"),
         xaxis={
@@ -219,7 +223,7 @@ def plot_perception_gaps(
     plotly.graph_objects.Figure
         One ``Table``: a row per factor; columns Factor, one per group (sectors by their
         plain names, partners by name) and Gap. Cells show the mean to two decimals,
-        coloured from red (1) to green (5); suppressed cells read "n < 3" on grey. The
+        coloured from red (1) to green (5); suppressed cells read "n < {min_n}" on grey. The
         gap reads "-" when fewer than two groups can be compared, and ends with "⚠" and
         is shaded when flagged.
     """
@@ -243,7 +247,7 @@ def plot_perception_gaps(
                 continue
             row = cells.loc[(code, grp)]
             if bool(row["suppressed"]) or pd.isna(row["mean"]):
-                col.append(SUPPRESSED_TEXT)
+                col.append(suppressed_text(min_n_of(gaps)))
                 fill.append("#eeeeee")
             else:
                 col.append(f"{row['mean']:.2f}")

@@ -11,13 +11,13 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from partner_analytics.figures._common import pick_wave
+from partner_analytics.figures._common import min_n_of, pick_wave
 from partner_analytics.figures.theme import (
     SECTOR_COLORS,
     SECTOR_LABELS,
-    SUPPRESSED_TEXT,
     base_layout,
     new_figure,
+    suppressed_text,
 )
 
 __all__ = ["plot_network", "plot_network_trend"]
@@ -52,9 +52,9 @@ def _text_position(x: float, y: float) -> str:
     return "middle right" if x > 0 else "middle left"
 
 
-def _pct(v, suppressed: bool) -> str:
+def _pct(v, suppressed: bool, hide: str) -> str:
     if suppressed:
-        return SUPPRESSED_TEXT
+        return hide
     return "not rated" if pd.isna(v) else f"{v:.0f}%"
 
 
@@ -90,9 +90,10 @@ def plot_network(
         (wider for a closer level) and one trace of arrow heads named ``edges:arrows``
         (a head per tie at its end, ``customdata`` "<from>-><to>", hover "A → B: level",
         size 6 + 2 x the line width). Hover on a node shows degrees and trust and value
-        received ("n < 3" when suppressed).
+        received ("n < {min_n}" when suppressed).
     """
     w = pick_wave(metrics, wave)
+    hide = suppressed_text(min_n_of(metrics))
     nodes = metrics[metrics["wave"] == w].copy()
     order = {s: i for i, s in enumerate(SECTOR_LABELS)}
     nodes["_s"] = nodes["sector"].map(order)
@@ -158,8 +159,8 @@ def plot_network(
         d = nodes[nodes["sector"] == sector]
         hover = [
             f"<b>{nm}</b> ({SECTOR_LABELS[sector]})<br>Named as working partner by {i}"
-            f"<br>Names {o} as working partners<br>Trust received: {_pct(t, s)}"
-            f"<br>Value received: {_pct(v, s)}"
+            f"<br>Names {o} as working partners<br>Trust received: {_pct(t, s, hide)}"
+            f"<br>Value received: {_pct(v, s, hide)}"
             for nm, i, o, t, v, s in zip(
                 d["name"],
                 d["in_degree"],

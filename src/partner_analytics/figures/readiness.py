@@ -9,8 +9,13 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from partner_analytics.figures._common import date_text
-from partner_analytics.figures.theme import BAND_COLORS, STATUS_COLORS, base_layout, new_figure
+from partner_analytics.figures.theme import (
+    BAND_COLORS,
+    STATUS_COLORS,
+    base_layout,
+    date_text,
+    new_figure,
+)
 
 __all__ = [
     "ALIGNMENT_COLORS",

@@ -2,7 +2,8 @@
 
 Each function takes a frame made by :mod:`partner_analytics.analysis.stakeholders` and
 returns a plotly ``go.Figure``; none recomputes an analysis number. Suppressed rows (fewer
-than ``min_n`` raters) are never drawn as numbers: they are listed as "n < 3".
+than ``min_n`` raters) are never drawn as numbers: they are listed as
+"n < {min_n}" (the threshold the frame was computed with, ``frame.attrs["min_n"]``).
 """
 
 from __future__ import annotations
@@ -14,15 +15,15 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
-from partner_analytics.figures._common import Marks, pick_wave
+from partner_analytics.figures._common import Marks, min_n_of, pick_wave
 from partner_analytics.figures.theme import (
     QUADRANT_COLORS,
     QUADRANT_LABELS,
     SALIENCE_LABELS,
     STANCE_COLORS,
-    SUPPRESSED_TEXT,
     base_layout,
     new_figure,
+    suppressed_text,
     themed,
 )
 
@@ -104,7 +105,7 @@ def plot_power_interest(
         sd as error bars, outlined by stance and drawn as diamonds when contested; names
         written on the chart as annotations named ``label:<stakeholder_id>``; arrows
         (annotations named ``arrow:<stakeholder_id>``) from the previous wave; suppressed
-        stakeholders listed as "n < 3" rather than plotted.
+        stakeholders listed as "n < {min_n}" rather than plotted.
     """
     if labels not in ("auto", "all", "none"):
         raise ValueError(f"labels must be 'auto', 'all' or 'none'; got {labels!r}")
@@ -123,8 +124,58 @@ def plot_power_interest(
         named = set(shown.loc[key, "stakeholder_id"]) | moved
     marks = Marks()
     fig = new_figure()
+    _shade_quadrants(marks, midpoint)
+    groups = sorted(set(shown["group"].fillna(NO_GROUP)))
+    colors = _group_colors(groups)
+    for g in groups:
+        fig.add_trace(_group_trace(shown[shown["group"].fillna(NO_GROUP) == g], g, colors[g]))
+    if len(mv):
+        _add_arrows(marks, mv, min_arrow)
+    _add_names(marks, shown[shown["stakeholder_id"].isin(named)])
+    notes = _grid_notes(
+        arrows=min_arrow if len(mv) else None,
+        some_unnamed=len(named) < len(shown),
+        hidden=hidden["name"].astype(str).tolist(),
+        hide=suppressed_text(min_n_of(frame)),
+    )
+    marks.add_annotation(
+        x=0,
+        y=-0.13,
+        xref="paper",
+        yref="paper",
+        xanchor="left",
+        yanchor="top",
+        align="left",
+        showarrow=False,
+        text="<br>".join(notes),
+        font={"size": 12, "color": "#555"},
+        name="notes",
+    )
+    lo, hi = AXIS_LO, AXIS_HI
+    fig.update_layout(
+        **base_layout(title or f"Stakeholders by power and interest, {w}"),
+        xaxis={
+            "title": "Interest in the partnership (1 low – 5 high)",
+            "range": [lo, hi],
+            "dtick": 1,
+            "zeroline": False,
+        },
+        yaxis={
+            "title": "Power over the partnership (1 low – 5 high)",
+            "range": [lo, hi],
+            "dtick": 1,
+            "zeroline": False,
+        },
+        legend={"title": "Group"},
+        height=680,
+    )
+    fig.update_layout(margin={"l": 70, "r": 30, "t": 70, "b": 140})
+    return marks.apply(fig)
 
-    lo, hi, m = AXIS_LO, AXIS_HI, midpoint
+
+def _shade_quadrants(marks: Marks, m: float) -> None:
+    """The four quadrants, shaded and named in their outer corner."""
+    lo, hi = AXIS_LO, AXIS_HI
     boxes = {
         "manage_closely": (m, hi, m, hi),
         "keep_satisfied": (lo, m, m, hi),
@@ -156,88 +207,88 @@ def plot_power_interest(
             name=f"quadrant:{q}",
         )
 
-    groups = sorted(set(shown["group"].fillna(NO_GROUP)))
-    colors = _group_colors(groups)
-    for g in groups:
-        d = shown[shown["group"].fillna(NO_GROUP) == g]
-        stance = d["stance"].fillna("not rated")
-        hover = [
-            f"<b>{n}</b><br>Power {pw:.1f} (sd {ps:.1f})<br>Interest {it:.1f} (sd {isd:.1f})"
-            f"<br>{nr} raters<br>Stance: {st}{'<br><b>Contested</b>' if c else ''}"
-            for n, pw, ps, it, isd, nr, st, c in zip(
-                d["name"],
-                d["power"],
-                d["power_sd"].fillna(0),
-                d["interest"],
-                d["interest_sd"].fillna(0),
-                d["n_raters"],
-                stance,
-                d["contested"],
-            )
-        ]
-        fig.add_trace(
-            go.Scatter(
-                x=d["interest"].tolist(),
-                y=d["power"].tolist(),
-                mode="markers",
-                name=g,
-                text=d["name"].tolist(),
-                hovertext=hover,
-                hoverinfo="text",
-                customdata=d["stakeholder_id"].tolist(),
-                error_x={
-                    "type": "data",
-                    "array": d["interest_sd"].fillna(0).tolist(),
-                    "thickness": 1,
-                    "color": "#888",
-                },
-                error_y={
-                    "type": "data",
-                    "array": d["power_sd"].fillna(0).tolist(),
-                    "thickness": 1,
-                    "color": "#888",
-                },
-                marker={
-                    "size": _marker_size(d["n_raters"]),
-                    "color": colors[g],
-                    "symbol": ["diamond" if c else "circle" for c in d["contested"]],
-                    "line": {
-                        "width": 3,
-                        "color": [
-                            STANCE_COLORS.get(s, "rgba(0,0,0,0)") for s in d["stance"].fillna("")
-                        ],
-                    },
-                    "opacity": 0.9,
-                },
-            )
+
+def _group_trace(d: pd.DataFrame, group: str, color: str) -> go.Scatter:
+    """One stakeholder group's points: sized by raters, sd as error bars, outlined by stance,
+    diamonds when contested."""
+    stance = d["stance"].fillna("not rated")
+    hover = [
+        f"<b>{n}</b><br>Power {pw:.1f} (sd {ps:.1f})<br>Interest {it:.1f} (sd {isd:.1f})"
+        f"<br>{nr} raters<br>Stance: {st}{'<br><b>Contested</b>' if c else ''}"
+        for n, pw, ps, it, isd, nr, st, c in zip(
+            d["name"],
+            d["power"],
+            d["power_sd"].fillna(0),
+            d["interest"],
+            d["interest_sd"].fillna(0),
+            d["n_raters"],
+            stance,
+            d["contested"],
+        )
+    ]
+    return go.Scatter(
+        x=d["interest"].tolist(),
+        y=d["power"].tolist(),
+        mode="markers",
+        name=group,
+        text=d["name"].tolist(),
+        hovertext=hover,
+        hoverinfo="text",
+        customdata=d["stakeholder_id"].tolist(),
+        error_x={
+            "type": "data",
+            "array": d["interest_sd"].fillna(0).tolist(),
+            "thickness": 1,
+            "color": "#888",
+        },
+        error_y={
+            "type": "data",
+            "array": d["power_sd"].fillna(0).tolist(),
+            "thickness": 1,
+            "color": "#888",
+        },
+        marker={
+            "size": _marker_size(d["n_raters"]),
+            "color": color,
+            "symbol": ["diamond" if c else "circle" for c in d["contested"]],
+            "line": {
+                "width": 3,
+                "color": [STANCE_COLORS.get(s, "rgba(0,0,0,0)") for s in d["stance"].fillna("")],
+            },
+            "opacity": 0.9,
+        },
+    )
+
+
+def _add_arrows(marks: Marks, mv: pd.DataFrame, min_arrow: float) -> None:
+    """Arrows from the previous wave's place, for moves of ``min_arrow`` points or more."""
+    big = (mv["power_change"].abs() >= min_arrow) | (mv["interest_change"].abs() >= min_arrow)
+    some = (mv["power_change"] != 0) | (mv["interest_change"] != 0)
+    for rec in mv[big & some].itertuples(index=False):
+        marks.add_annotation(
+            x=rec.interest_after,
+            y=rec.power_after,
+            ax=rec.interest_before,
+            ay=rec.power_before,
+            xref="x",
+            yref="y",
+            axref="x",
+            ayref="y",
+            text="",
+            showarrow=True,
+            arrowhead=2,
+            arrowsize=1.2,
+            arrowwidth=1.5,
+            arrowcolor="#444",
+            standoff=8,
+            opacity=0.7,
+            name=f"arrow:{rec.stakeholder_id}",
         )
 
-    if len(mv):
-        big = (mv["power_change"].abs() >= min_arrow) | (mv["interest_change"].abs() >= min_arrow)
-        for rec in mv[big & ((mv["power_change"] != 0) | (mv["interest_change"] != 0))].itertuples(
-            index=False
-        ):
-            marks.add_annotation(
-                x=rec.interest_after,
-                y=rec.power_after,
-                ax=rec.interest_before,
-                ay=rec.power_before,
-                xref="x",
-                yref="y",
-                axref="x",
-                ayref="y",
-                text="",
-                showarrow=True,
-                arrowhead=2,
-                arrowsize=1.2,
-                arrowwidth=1.5,
-                arrowcolor="#444",
-                standoff=8,
-                opacity=0.7,
-                name=f"arrow:{rec.stakeholder_id}",
-            )
 
-    for rec in shown[shown["stakeholder_id"].isin(named)].itertuples(index=False):
+def _add_names(marks: Marks, rows: pd.DataFrame) -> None:
+    """Names written above their points."""
+    for rec in rows.itertuples(index=False):
         marks.add_annotation(
             x=rec.interest,
             y=rec.power,
@@ -251,6 +302,11 @@ def plot_power_interest(
             name=f"label:{rec.stakeholder_id}",
         )
 
+
+def _grid_notes(
+    *, arrows: float | None, some_unnamed: bool, hidden: list[str], hide: str
+) -> list[str]:
+    """The lines under the grid: how to read it, the arrows, the names, who is not shown."""
     notes = [
         (
             "Diamond = contested (raters disagree). Outline: "
@@ -258,50 +314,19 @@ def plot_power_interest(
             "<span style='color:#c0392b'>red resistant</span>. Bigger = more raters; bars = spread."
         )
     ]
-    if len(mv):
+    if arrows is not None:
         notes.append(
             "Arrows start where the stakeholder stood in the previous wave "
-            f"(moves of {min_arrow:g} point or more)."
+            f"(moves of {arrows:g} point or more)."
         )
-    if len(named) < len(shown):
+    if some_unnamed:
         notes.append(
             "Names are written for contested, resistant and moved stakeholders; "
             "hover over a point for the others."
         )
-    if len(hidden):
-        notes.append(f"Not shown ({SUPPRESSED_TEXT}): " + ", ".join(hidden["name"].astype(str)))
-    marks.add_annotation(
-        x=0,
-        y=-0.13,
-        xref="paper",
-        yref="paper",
-        xanchor="left",
-        yanchor="top",
-        align="left",
-        showarrow=False,
-        text="<br>".join(notes),
-        font={"size": 12, "color": "#555"},
-        name="notes",
-    )
-    fig.update_layout(
-        **base_layout(title or f"Stakeholders by power and interest, {w}"),
-        xaxis={
-            "title": "Interest in the partnership (1 low – 5 high)",
-            "range": [lo, hi],
-            "dtick": 1,
-            "zeroline": False,
-        },
-        yaxis={
-            "title": "Power over the partnership (1 low – 5 high)",
-            "range": [lo, hi],
-            "dtick": 1,
-            "zeroline": False,
-        },
-        legend={"title": "Group"},
-        height=680,
-    )
-    fig.update_layout(margin={"l": 70, "r": 30, "t": 70, "b": 140})
-    return marks.apply(fig)
+    if hidden:
+        notes.append(f"Not shown ({hide}): " + ", ".join(hidden))
+    return notes
 
 
 def plot_quadrant_transitions(frame: pd.DataFrame, *, title: str | None = None) -> go.Figure:
@@ -378,8 +403,10 @@ def plot_quadrant_transitions(frame: pd.DataFrame, *, title: str | None = None) 
     if links.empty:
         notes.append("No stakeholder was rated by enough raters in two consecutive waves.")
     if left_out:
+        m = min_n_of(frame)
         notes.append(
-            f"{left_out} stakeholder move(s) not shown: fewer than 3 raters ({SUPPRESSED_TEXT})."
+            f"{left_out} stakeholder move(s) not shown: fewer than {m} raters "
+            f"({suppressed_text(m)})."
         )
     if notes:
         marks.add_annotation(
@@ -450,7 +477,7 @@ def plot_salience(
         each region an annotation named ``salience:<class>`` with the class and how many
         stakeholders it holds. Right, a Table trace with one row per class that has
         stakeholders (most salient first) listing them by name, then a row for the
-        stakeholders not shown ("n < 3") and one for those not rated on legitimacy or
+        stakeholders not shown ("n < {min_n}") and one for those not rated on legitimacy or
         urgency.
     """
     w = pick_wave(frame, wave)
@@ -529,7 +556,7 @@ def plot_salience(
             names.append(", ".join(members[cls]))
     hidden = f[f["suppressed"].astype(bool) & f["salience_class"].notna()]
     if len(hidden):
-        classes.append(f"Not shown ({SUPPRESSED_TEXT})")
+        classes.append(f"Not shown ({suppressed_text(min_n_of(frame))})")
         names.append(", ".join(hidden["name"].astype(str)))
     unrated = f[f["salience_class"].isna()]
     if len(unrated):

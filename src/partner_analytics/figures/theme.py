@@ -6,6 +6,7 @@ colour on every page.
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -20,14 +21,26 @@ __all__ = [
     "STANCE_COLORS",
     "STATUS_COLORS",
     "STATUS_LABELS",
-    "SUPPRESSED_TEXT",
     "TEMPLATE",
     "base_layout",
+    "date_text",
+    "empty_figure",
     "new_figure",
+    "suppressed_text",
     "themed",
 ]
 
-SUPPRESSED_TEXT = "n < 3"
+
+
+def date_text(day) -> str:
+    """A day as read in a title, a card or a table: "30 Sep 2026", "1 Jul 2026"."""
+    return pd.Timestamp(day).strftime("%d %b %Y").lstrip("0")
+
+
+def suppressed_text(min_n: int) -> str:
+    """What a suppressed cell reads on every figure, page and report: "n < {min_n}"."""
+    return f"n < {int(min_n)}"
+
 
 SECTOR_COLORS = {
     "public": "#1f5fa8",
@@ -131,4 +144,19 @@ def themed(fig: go.Figure) -> go.Figure:
         lay.template = pio.templates[TEMPLATE]
     finally:
         lay._validate = validate
+    return fig
+
+
+def empty_figure(text: str, *, title: str = "") -> go.Figure:
+    """A blank figure saying why there is nothing to draw (a filter left no rows)."""
+    fig = new_figure()
+    fig.update_layout(
+        **base_layout(title or " "),
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        annotations=[
+            {"text": text, "x": 0.5, "y": 0.5, "xref": "paper", "yref": "paper", "showarrow": False,
+             "font": {"size": 20, "color": "#5b5b5b"}}
+        ],
+    )  # fmt: skip
     return fig

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from partner_analytics.analysis._opensdg import format_option_paths
+from partner_analytics.analysis.indicators import format_option_paths
 from partner_analytics.data.partnership import Partnership
 from partner_analytics.data.validate import PROBLEM_COLUMNS
 from partner_analytics.data.writers import write_package, write_problems

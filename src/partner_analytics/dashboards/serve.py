@@ -6,7 +6,7 @@
    (preheated kernels: each page is computed before anyone asks for it), and a Voila
    template ``partner-analytics`` holding the landing page (``/``: every dashboard with what
    it shows) and plotly's widget bundle as a static file (see
-   :mod:`partner_analytics.pages.widgets`: the browser then loads plotly.js once per page,
+   :mod:`partner_analytics.dashboards.widgets`: the browser then loads plotly.js once per page,
    not once per figure);
 2. starts Voila on that folder (:func:`start`) with the data package in the environment
    variable ``PARTNER_ANALYTICS_DATA``, on 127.0.0.1 unless told otherwise;
@@ -32,7 +32,7 @@ What the server is given, and how (see docs/dashboards.md, "Security"):
 Where the notebooks come from: ``dashboards/`` of the source checkout the package runs
 from (so an edit there shows on the next start); an installed package, which has no such
 folder, writes the same one-cell notebooks from
-:func:`partner_analytics.pages.dashboards.notebook_source` (a test keeps the two equal).
+:func:`partner_analytics.dashboards.notebook_source` (a test keeps the two equal).
 
 Serving on an address other than the local machine needs a token (``?token=...`` in the
 first URL; the browser keeps a cookie) or a password (a login page): :func:`check_access`.
@@ -288,13 +288,16 @@ def voila_config(*, pool_size: int = 1, fill_delay: float = 5.0) -> dict:
     }
 
 
-def landing_page(title: str, data: str = "") -> str:
+def landing_page(title: str, data: str = "", min_n: int | None = None) -> str:
     """The landing page (a Jinja template Voila renders at ``/``): every dashboard, what it
     shows, and a link to it (with the token query when there is one)."""
     import html
 
-    from partner_analytics.pages.dashboards import PAGES
-    from partner_analytics.pages.layout import css
+    from partner_analytics.dashboards import PAGES
+    from partner_analytics.dashboards.layout import css
+    from partner_analytics.data.validate import DEFAULT_MIN_N
+
+    min_n = DEFAULT_MIN_N if min_n is None else min_n
 
     items = "".join(
         f'<li><a href="{{{{ base_url }}}}voila/render/{name}.ipynb{{% if query %}}?{{{{ query }}}}{{% endif %}}">'
@@ -322,7 +325,7 @@ body {{ background: #f4f6f8; margin: 0; }}
 <span class="pa-page"> · Dashboards</span></div></div>
 <ul class="pa-landing">{items}</ul>
 {source}
-<p class="pa-note">Numbers resting on fewer than 3 people read “n &lt; 3”.</p>
+<p class="pa-note">Numbers resting on fewer than {min_n} people read “n &lt; {min_n}”.</p>
 </div></body></html>
 """
 
@@ -379,7 +382,7 @@ def prepare(
         Preheated kernels per page, and the seconds before a used one is replaced (see
         :func:`voila_config`).
     """
-    from partner_analytics.pages.dashboards import PAGES, data_path, notebook_source, package_title
+    from partner_analytics.dashboards import PAGES, data_path, notebook_source, package_settings, package_title
 
     temporary = root is None
     base = Path(tempfile.mkdtemp(prefix="partner-analytics-dashboards-")) if root is None else Path(root)
@@ -405,7 +408,10 @@ def prepare(
     template = base / "share" / "jupyter" / "voila" / "templates" / TEMPLATE_NAME
     (template / "static").mkdir(parents=True, exist_ok=True)
     (template / "conf.json").write_text(json.dumps({"base_template": "lab"}), encoding="utf-8")
-    page = landing_page(package_title(resolved), str(resolved) if resolved else "")
+    settings = package_settings(resolved)
+    page = landing_page(
+        package_title(resolved), str(resolved) if resolved else "", settings.get("min_n")
+    )
     for name in ("tree.html", "tree-lab.html"):
         (template / name).write_text(page, encoding="utf-8")
     bundle, served = _plotly_bundle()
@@ -489,8 +495,8 @@ def voila_command(
 def voila_env(runtime: Runtime, base: dict | None = None) -> dict[str, str]:
     """The environment of the server (and so of every kernel): the data package, the
     template folder and where plotly's bundle is served; no secret (:func:`is_secret_name`)."""
-    from partner_analytics.pages.dashboards import DATA_ENV
-    from partner_analytics.pages.widgets import PLOTLY_WIDGET_ENV
+    from partner_analytics.dashboards import DATA_ENV
+    from partner_analytics.dashboards.widgets import PLOTLY_WIDGET_ENV
 
     env = {k: v for k, v in (os.environ if base is None else base).items() if not is_secret_name(k)}
     share = str(runtime.root / "share" / "jupyter")
@@ -659,7 +665,7 @@ def _voila_class(rule: HostRule):
 
 
 def run_server(argv: list[str]) -> int:
-    """The server process: ``python -m partner_analytics.pages.serve SETTINGS VOILA-OPTIONS``.
+    """The server process: ``python -m partner_analytics.dashboards.serve SETTINGS VOILA-OPTIONS``.
 
     Reads the settings file that :func:`voila_command` wrote (token, password hash, host
     names), deletes it, removes secrets from its own environment (kernels inherit it), and

@@ -1,9 +1,10 @@
 """The machinery of a dashboard page: loading, the title bar, controls, figures, messages.
 
-:mod:`partner_analytics.pages.dashboards` builds each page with a :class:`Page`; this
-module holds what every page shares: where the data package is (:func:`data_path`), the
-days a page can be "as of" (:func:`quarter_ends`), the :class:`Dashboard` a page function
-returns, and the safety net that turns every failure into a message on the page.
+Each page module (:mod:`~partner_analytics.dashboards.overview`, ...) builds its page with a
+:class:`Page`; this module holds what every page shares: where the data package is
+(:func:`data_path`), the :class:`Dashboard` a page function returns, the small-cell
+threshold of the page (``Page.min_n``: the package's setting unless the page is asked for
+another), and the safety net that turns every failure into a message on the page.
 
 How a page answers a filter change (:meth:`Page.update`): the first figure the change
 redraws is sent to the browser at once; the others follow one at a time, in the order of
@@ -28,13 +29,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from partner_analytics.errors import AnalysisInputError, MissingTableError, ValidationError
-from partner_analytics.pages import layout as L
-from partner_analytics.pages import widgets as W
+from partner_analytics.analysis.snapshot import EXPECTED_ERRORS as EXPECTED
+from partner_analytics.dashboards import layout as L
+from partner_analytics.dashboards import widgets as W
+from partner_analytics.data.readers import read_settings
+from partner_analytics.errors import MissingTableError, ValidationError
+from partner_analytics.present.formats import date_text
 
 __all__ = [
     "DATA_ENV",
-    "EXPECTED",
     "FIGURE_HEIGHT",
     "PAGES",
     "Dashboard",
@@ -42,19 +45,17 @@ __all__ = [
     "build_page",
     "change_tone",
     "data_path",
-    "day_text",
     "empty_or",
     "is_true",
-    "latest_day",
+    "package_settings",
     "package_title",
     "plain_error",
-    "quarter_ends",
     "quiet",
     "reason",
     "run_builder",
     "safe_frame",
     "warm",
-    "waves_of",
+    "with_min_n",
 ]
 
 #: Environment variable naming the data package the dashboards show.
@@ -92,7 +93,6 @@ PAGES: dict[str, tuple[str, str]] = {
 }
 
 FIGURE_HEIGHT = 520
-EXPECTED = (MissingTableError, AnalysisInputError)
 #: Seconds a page waits for the browser to report a figure drawn before it sends the next
 #: one anyway (a page shown nowhere, a message lost).
 DRAWN_TIMEOUT = 3.0
@@ -124,56 +124,6 @@ def data_path(path: str | os.PathLike | None = None) -> Path | None:
     if env:
         return Path(env)
     return _repo_sample()
-
-
-def _dated(p) -> list[pd.Series]:
-    """The dates of what happened: wave ends, observation periods, contributions, reviews,
-    completed commitments (due dates are left out: they lie ahead)."""
-    from partner_analytics.data.periods import periods_end
-
-    out = []
-    for name in ("stakeholder_ratings", "assessments", "relationships"):
-        if p.has(name):
-            out.append(p.tables[name]["wave_end"])
-    if p.has("observations"):
-        out.append(periods_end(p.observations["date"]))
-    if p.has("contributions"):
-        out.append(p.contributions["date"])
-    if p.has("readiness"):
-        out.append(p.readiness["review_date"])
-    if p.has("commitments"):
-        out.append(p.commitments["completed_date"])
-    return [s.dropna() for s in out if s.notna().any()]
-
-
-def latest_day(p) -> pd.Timestamp | None:
-    """The last day the package has data for; None when it has no dated row."""
-    dated = _dated(p)
-    return max(pd.Timestamp(s.max()) for s in dated) if dated else None
-
-
-def quarter_ends(p, *, n: int = 12) -> list[pd.Timestamp]:
-    """Quarter ends from the first quarter with data (at most ``n`` of them) to the quarter
-    holding :func:`latest_day`, in order."""
-    dated = _dated(p)
-    if not dated:
-        return []
-    last = pd.Period(max(pd.Timestamp(s.max()) for s in dated), freq="Q")
-    first = pd.Period(min(pd.Timestamp(s.min()) for s in dated), freq="Q")
-    k = min(n, (last - first).n + 1)
-    return [(last - i).end_time.normalize() for i in range(k - 1, -1, -1)]
-
-
-def day_text(day) -> str:
-    d = pd.Timestamp(day)
-    return f"{d.day} {d.strftime('%b %Y')}"
-
-
-def waves_of(frame: pd.DataFrame, col: str = "wave", end: str = "wave_end") -> list[str]:
-    if frame is None or not len(frame):
-        return []
-    w = frame[[col, end]].drop_duplicates().sort_values([end, col], kind="stable")
-    return w[col].astype(str).tolist()
 
 
 def is_true(v) -> bool:
@@ -240,6 +190,8 @@ class Page:
         self.name = name
         self.title, _ = PAGES[name]
         self.p = p
+        #: the small-cell threshold of the page: the package's setting (see build_page)
+        self.min_n = getattr(p, "min_n", None)
         self.source = source
         self.partnership = getattr(p, "name", "") or "Partnership"
         self.controls: dict = {}
@@ -269,7 +221,7 @@ class Page:
         self.parts["title"].value = self._title_html("", "")
 
     def set_as_of(self, day, note: str = "") -> None:
-        text = f"As of {day_text(day)}" if day is not None else ""
+        text = f"As of {date_text(day)}" if day is not None else ""
         self.parts["title"].value = self._title_html(text, note)
 
     def add_controls(self, **controls) -> None:
@@ -465,13 +417,28 @@ def warm(*builds: Callable[[], object]) -> None:
                 W.figure_json(out)
 
 
-def build_page(name: str, builder: Callable[[Page], None], path) -> Dashboard:
-    """Load the package and build a page; every failure becomes a message on the page."""
+def with_min_n(p, min_n):
+    """The partnership with another small-cell threshold (a copy with its own cache), or
+    ``p`` itself when ``min_n`` is None."""
+    if min_n is None:
+        return p
+    from partner_analytics.analysis.small_cells import check_min_n
+
+    check_min_n(min_n)
+    return dataclasses.replace(p, min_n=int(min_n), cache={})
+
+
+def build_page(name: str, builder: Callable[[Page], None], path, *, min_n=None) -> Dashboard:
+    """Load the package and build a page; every failure becomes a message on the page.
+
+    ``min_n``: the small-cell threshold of the page (default: the package's setting); every
+    analysis of the page, and so every "n < {min_n}", uses it.
+    """
     from partner_analytics import load_partnership
 
     with quiet():
         if hasattr(path, "tables"):  # a loaded Partnership
-            page = Page(name, path, source=str(getattr(path, "source", "")))
+            page = Page(name, with_min_n(path, min_n), source=str(getattr(path, "source", "")))
             return run_builder(page, builder)
         src = data_path(path)
         if src is None:
@@ -505,7 +472,7 @@ def build_page(name: str, builder: Callable[[Page], None], path) -> Dashboard:
                 "unreadable",
             )
             return page.dashboard()
-        return run_builder(Page(name, p, source=str(src)), builder)
+        return run_builder(Page(name, with_min_n(p, min_n), source=str(src)), builder)
 
 
 def run_builder(page: Page, builder: Callable[[Page], None]) -> Dashboard:
@@ -519,21 +486,22 @@ def run_builder(page: Page, builder: Callable[[Page], None]) -> Dashboard:
         return page.dashboard()
 
 
-def package_title(src: Path | None) -> str:
-    """The partnership's name as package.yml gives it, else the folder's name; read without
+def package_settings(src: Path | None) -> dict:
+    """The valid settings of the package's ``package.yml`` (``name``, ``min_n``), read without
     loading the package (for a page whose package cannot be loaded, and the landing page)."""
+    if src is None or not src.is_dir():
+        return {}
+    settings, _problems = read_settings(src)  # problems are the loader's to report
+    return settings
+
+
+def package_title(src: Path | None) -> str:
+    """The partnership's name as package.yml gives it, else the folder's name."""
     if src is None:
         return "Partnership"
-    meta = src / "package.yml" if src.is_dir() else None
-    if meta is not None and meta.is_file():
-        import yaml
-
-        try:
-            name = (yaml.safe_load(meta.read_text(encoding="utf-8")) or {}).get("name")
-        except (yaml.YAMLError, UnicodeDecodeError, OSError, AttributeError):
-            name = None  # a title is not worth failing for: use the folder's name
-        if name:
-            return str(name)
+    name = package_settings(src).get("name")
+    if name:
+        return str(name)
     return src.stem.replace("_", " ").replace("-", " ").strip().capitalize() or "Partnership"
 
 

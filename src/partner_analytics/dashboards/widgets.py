@@ -41,6 +41,8 @@ from plotly.basedatatypes import Undefined
 from plotly.serializers import custom_serializers
 from traitlets import Dict, observe
 
+from partner_analytics.figures.theme import empty_figure  # noqa: F401 - pages import it from here
+
 __all__ = [
     "ALL",
     "FIGURE_CONFIG",
@@ -48,7 +50,6 @@ __all__ = [
     "DashboardFigure",
     "as_of_selector",
     "dropdown",
-    "empty_figure",
     "figure_json",
     "figure_widget",
     "group_filter",
@@ -66,7 +67,7 @@ __all__ = [
 ALL = ""
 
 #: Environment variable holding the path (relative to the server's base URL) of plotly's
-#: widget bundle served as a static file; set by :mod:`partner_analytics.pages.serve`.
+#: widget bundle served as a static file; set by :mod:`partner_analytics.dashboards.serve`.
 PLOTLY_WIDGET_ENV = "PARTNER_ANALYTICS_PLOTLY_WIDGET"
 
 #: plotly.js options of every dashboard figure.
@@ -327,7 +328,7 @@ def wave_selector(
 
 def as_of_selector(days: Sequence[pd.Timestamp], value=None, *, description: str = "As of"):
     """Quarter ends (or other days), shown as "2026-Q1 (31 Mar 2026)"; the latest chosen."""
-    from partner_analytics.pages.period import period_label
+    from partner_analytics.data.periods import period_label
 
     days = [pd.Timestamp(d) for d in days]
     options = []
@@ -348,7 +349,7 @@ def as_of_selector(days: Sequence[pd.Timestamp], value=None, *, description: str
 
 def sector_filter(sectors: Sequence[str], *, description: str = "Sector"):
     """ "All sectors" and each sector of the package, by its plain name."""
-    from partner_analytics.pages.display import label
+    from partner_analytics.present.formats import label
 
     return dropdown(description, [("All sectors", ALL)] + [(label(s), s) for s in sectors])
 
@@ -368,7 +369,7 @@ def group_filter(groups: Sequence[str], *, description: str = "Stakeholder group
 
 
 def pillar_picker(pillars: Sequence[str], *, description: str = "Pillar"):
-    from partner_analytics.pages.display import label
+    from partner_analytics.present.formats import label
 
     return dropdown(description, [("All pillars", ALL)] + [(label(p), p) for p in pillars])
 
@@ -388,20 +389,3 @@ def indicator_picker(indicators: pd.DataFrame, value=None, *, description: str =
 def on_change(widget, callback: Callable[[object], None]) -> None:
     """Call ``callback(new_value)`` whenever the widget's value changes."""
     widget.observe(lambda change: callback(change["new"]), names="value")
-
-
-def empty_figure(text: str, *, title: str = "") -> go.Figure:
-    """A blank figure saying why there is nothing to draw (a filter left no rows)."""
-    from partner_analytics.figures.theme import base_layout, new_figure
-
-    fig = new_figure()
-    fig.update_layout(
-        **base_layout(title or " "),
-        xaxis={"visible": False},
-        yaxis={"visible": False},
-        annotations=[
-            {"text": text, "x": 0.5, "y": 0.5, "xref": "paper", "yref": "paper", "showarrow": False,
-             "font": {"size": 20, "color": "#5b5b5b"}}
-        ],
-    )  # fmt: skip
-    return fig

@@ -16,11 +16,11 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from partner_analytics import reports
 from partner_analytics.cli import app
-from partner_analytics.pages.report_sections import SECTIONS
+from partner_analytics.report import render as reports
+from partner_analytics.report.sections import SECTIONS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample"
 runner = CliRunner()
 

@@ -45,7 +45,7 @@ __all__ = [
 #: The papermill template (in the source tree, next to the evaluator notebooks).
 # the template ships with the package; notebooks/report.ipynb is a link to it, so that it
 # opens and runs (under nbval) beside the other notebooks
-TEMPLATE = Path(__file__).resolve().parent / "templates" / "report.ipynb"
+TEMPLATE = Path(__file__).resolve().parents[1] / "templates" / "report.ipynb"
 CHROMIUM = Path("/usr/bin/chromium")
 FORMATS = ("html", "pdf")
 # cells left out of the HTML: the template's own explanation and the parameters
@@ -94,7 +94,7 @@ def report_stem(as_of) -> str:
     """The file name (without suffix) of a report: ``report-2026-Q3`` (a day ending a
     quarter, or a quarter), ``report-2026-09`` / ``report-2026`` (a month or year given as
     such), else ``report-2026-08-15``."""
-    from partner_analytics.pages.period import period_name
+    from partner_analytics.data.periods import period_name
 
     return f"report-{period_name(as_of)}"
 
@@ -116,7 +116,7 @@ def _template(sections) -> object:
     """The template notebook, with the cells of sections not asked for removed."""
     import nbformat
 
-    from partner_analytics.pages.report_sections import SECTIONS
+    from partner_analytics.report.context import SECTIONS
 
     if not TEMPLATE.is_file():
         raise FileNotFoundError(
@@ -154,13 +154,13 @@ nav.pa-toc { border: 1px solid #ddd; background: #fafafa; padding: 0.6em 1.2em; 
 nav.pa-toc ol { margin: 0.3em 0; }
 nav.pa-toc a { text-decoration: none; }
 .pa-table-wrap { overflow-x: auto; margin: 0.6em 0 1.2em; }
-.pa-caption { font-weight: 600; margin: 0.2em 0; }
 table.pa-table { border-collapse: collapse; font-size: 0.92rem; }
 .jp-RenderedHTMLCommon table.pa-table { margin: 0; }
+.jp-RenderedHTMLCommon table.pa-table caption { font-weight: 600; text-align: left; padding: 0.2em 0; }
 .jp-RenderedHTMLCommon table.pa-table th, .jp-RenderedHTMLCommon table.pa-table td {
   border-bottom: 1px solid #e3e3e3; padding: 0.25em 0.7em; vertical-align: top; max-width: 36em; }
-.jp-RenderedHTMLCommon table.pa-table .txt { text-align: left; }
-.jp-RenderedHTMLCommon table.pa-table .num { text-align: right; white-space: nowrap; }
+.jp-RenderedHTMLCommon table.pa-table .pa-txt { text-align: left; }
+.jp-RenderedHTMLCommon table.pa-table .pa-num { text-align: right; white-space: nowrap; }
 .jp-RenderedHTMLCommon table.pa-table th { background: #f3f3f3; }
 ul.pa-highlights { list-style: none; padding-left: 0; }
 blockquote.pa-note { border-left: 4px solid #d9822b; background: #fdf6ee; margin: 0.6em 0; padding: 0.3em 0.9em; }
@@ -211,7 +211,7 @@ _PLOTLY_PLACEHOLDER = "<!-- plotly.js of the report -->"
 
 def _set_aside_plotly_js(nb) -> str | None:
     """Replace the output holding plotly.js by a placeholder; return the library's HTML."""
-    from partner_analytics.pages.report_sections import PLOTLY_JS_ID
+    from partner_analytics.report.blocks import PLOTLY_JS_ID
 
     start = f'<script id="{PLOTLY_JS_ID}"'
     for cell in nb.cells:
@@ -353,7 +353,7 @@ def render_report(
     out,
     formats=("html",),
     title: str | None = None,
-    min_n: int = 3,
+    min_n: int | None = None,
     sections=None,
 ) -> dict[str, Path]:
     """Run the report template for one day and write the notebook, HTML and PDF.
@@ -391,7 +391,7 @@ def render_report(
     import papermill as pm
     import papermill.engines
 
-    from partner_analytics.pages.period import parse_as_of, previous_period_end
+    from partner_analytics.data.periods import parse_as_of, previous_day
 
     fmts = parse_formats(formats)
     src = Path(path).expanduser().resolve()
@@ -399,7 +399,7 @@ def render_report(
         raise FileNotFoundError(f"no package at {src}")
     day = parse_as_of(as_of)
     # the period before, of the kind as_of is written in (quarter, month, year)
-    prev_day = previous_period_end(as_of) if previous in (None, "") else parse_as_of(previous)
+    prev_day = previous_day(as_of, previous)
     prev = prev_day.date().isoformat()
     folder = Path(out).expanduser().resolve()
     folder.mkdir(parents=True, exist_ok=True)
@@ -410,7 +410,7 @@ def render_report(
         "as_of": day.date().isoformat(),
         "previous": prev,
         "title": title,
-        "min_n": int(min_n),
+        "min_n": None if min_n is None else int(min_n),
         "sections": list(sections) if sections is not None else None,
     }
     nb = _template(params["sections"])
@@ -462,7 +462,7 @@ def render_periods(
     out,
     formats=("html",),
     title: str | None = None,
-    min_n: int = 3,
+    min_n: int | None = None,
     sections=None,
     progress: bool = True,
 ) -> list[PeriodResult]:
@@ -489,8 +489,7 @@ def render_periods(
     """
     from tqdm.auto import tqdm
 
-    from partner_analytics.data.periods import period_end
-    from partner_analytics.pages.period import period_range
+    from partner_analytics.data.periods import period_end, period_range
 
     labels = period_range(periods)
     results = []

@@ -13,10 +13,10 @@ import nbformat
 import pytest
 from typer.testing import CliRunner
 
+import partner_analytics.dashboards as D
 from partner_analytics.cli import app
-from partner_analytics.pages import dashboards as D
-from partner_analytics.pages import serve as S
-from partner_analytics.pages.widgets import PLOTLY_WIDGET_ENV
+from partner_analytics.dashboards import serve as S
+from partner_analytics.dashboards.widgets import PLOTLY_WIDGET_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample"
@@ -104,7 +104,7 @@ def test_voila_command_hands_the_token_and_the_password_hash_over_in_a_private_f
     assert "--no-browser" not in cmd
     assert not any("s3cret" in c or "argon2" in c or "password" in c.lower() for c in cmd)
     settings = Path(cmd[3])
-    assert cmd[1:3] == ["-m", "partner_analytics.pages.serve"] and settings.name == "server.json"
+    assert cmd[1:3] == ["-m", "partner_analytics.dashboards.serve"] and settings.name == "server.json"
     assert settings.stat().st_mode & 0o777 == 0o600
     assert settings.parent.stat().st_mode & 0o777 == 0o700
     assert settings.parent in runtime.private

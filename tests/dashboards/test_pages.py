@@ -8,6 +8,7 @@ incomplete packages and the small-cell rule.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -17,11 +18,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+import partner_analytics.dashboards as D
 from partner_analytics import MissingTableError, Partnership, load_partnership
-from partner_analytics.pages import _page as P
-from partner_analytics.pages import dashboards as D
-from partner_analytics.pages import layout as L
-from partner_analytics.pages import widgets as W
+from partner_analytics.dashboards import layout as L
+from partner_analytics.dashboards import page as P
+from partner_analytics.dashboards import widgets as W
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample"
@@ -89,24 +90,6 @@ def test_data_path_defaults_to_the_sample_of_the_checkout(monkeypatch):
     assert D.data_path() == SAMPLE
 
 
-def test_quarter_ends_run_from_the_first_to_the_last_quarter_with_data():
-    p = Partnership.from_frames(
-        partners=pd.DataFrame({"partner_id": ["P1"], "name": ["A"], "sector": ["public"]}),
-        contributions=pd.DataFrame(
-            {"contribution_id": ["C1", "C2"], "partner_id": ["P1", "P1"], "date": ["2025-11-03", "2026-05-20"],
-             "kind": ["funding", "funding"], "pledged": [10, 20]}
-        ),
-        today=pd.Timestamp("2030-01-01").date(),
-    )  # fmt: skip
-    # 2025-11-03 lies in 2025-Q4, 2026-05-20 in 2026-Q2: three quarter ends
-    assert [d.date().isoformat() for d in D.quarter_ends(p)] == [
-        "2025-12-31",
-        "2026-03-31",
-        "2026-06-30",
-    ]
-    assert D.latest_day(p) == pd.Timestamp("2026-05-20")
-
-
 # --------------------------------------------------------------------------- overview
 
 
@@ -143,7 +126,7 @@ def test_overview_as_of_selector_changes_the_cards_and_the_title(overview):
 
 
 def test_overview_cards_are_the_headline_figures(overview, sample):
-    from partner_analytics.pages.period import headline_figures
+    from partner_analytics.analysis.headlines import headline_figures
 
     head = headline_figures(sample, as_of=overview.controls["as_of"].value).set_index("figure")
     text = _text_only(overview.parts["cards"].value)
@@ -558,6 +541,35 @@ def test_a_health_index_resting_on_two_respondents_reads_n_below_3():
     health = card[card.index('data-card="health_index"') :]
     health = health[: health.index("</div></div>") if "</div></div>" in health else None]
     assert "n &lt; 3" in health
+
+
+def test_a_page_can_be_asked_for_another_small_cell_threshold():
+    p = Partnership.from_frames(
+        partners=pd.DataFrame({"partner_id": ["P1"], "name": ["Alpha"], "sector": ["public"]}),
+        stakeholders=pd.DataFrame({"stakeholder_id": ["S1", "S2"], "name": ["Mayor", "Union"]}),
+        stakeholder_ratings=_ratings({"S1": 3, "S2": 2}),
+        today=pd.Timestamp("2030-01-01").date(),
+    )
+    # min_n = 4: both stakeholders are hidden, and every text says n < 4
+    text = D.stakeholders_page(p, min_n=4).text()
+    assert "2 with fewer than 4 raters (n &lt; 4)" in text and "n &lt; 3" not in text
+    # min_n = 2: both are shown
+    cards = " ".join(_text_only(D.stakeholders_page(p, min_n=2).parts["cards"].value).split())
+    assert "Stakeholders rated 2" in cards and "each by 2 raters or more" in cards
+    # the package's own setting is the default (package.yml's min_n)
+    p2 = dataclasses.replace(p, min_n=4, cache={})
+    assert "(n &lt; 4)" in D.stakeholders_page(p2).text()
+    assert p.min_n == 3  # the caller's partnership is not changed
+
+
+def test_the_overview_says_the_threshold_it_uses():
+    dash = D.overview_page(Partnership.from_frames(
+        partners=pd.DataFrame({"partner_id": ["P1"], "name": ["Alpha"], "sector": ["public"]}),
+        stakeholders=pd.DataFrame({"stakeholder_id": ["S1"], "name": ["Mayor"]}),
+        stakeholder_ratings=_ratings({"S1": 3}),
+        today=pd.Timestamp("2030-01-01").date(),
+    ), min_n=5)  # fmt: skip
+    assert "fewer than 5 people read “n &lt; 5”" in dash.parts["note"].value
 
 
 # --------------------------------------------------------------------------- errors in callbacks

@@ -6,8 +6,10 @@ Each function returns an HTML string (tests read it); :func:`html` wraps one in 
 sectors, statuses and bands come from :mod:`partner_analytics.figures.theme`, so a sector
 has the same colour on a card as in a figure.
 
-Numbers are formatted by :mod:`partner_analytics.pages.display` (the small-cell rule:
-a suppressed value reads "n < 3").
+Numbers are formatted by :mod:`partner_analytics.present.formats` (the small-cell rule:
+a suppressed value reads "n < {min_n}"); tables are written by the one table renderer,
+:func:`partner_analytics.present.tables.html_table`; problem lists go through
+:mod:`partner_analytics.present.redaction`.
 """
 
 from __future__ import annotations
@@ -36,7 +38,6 @@ __all__ = [
     "ready_marker",
     "section_title",
     "sparkline",
-    "table",
     "title_bar",
 ]
 
@@ -211,41 +212,6 @@ def alerts_list(frame: pd.DataFrame | None, *, empty: str = "No alerts.") -> str
     return f'<ul class="pa-alerts">{"".join(items)}</ul>'
 
 
-def table(
-    frame: pd.DataFrame,
-    *,
-    caption: str = "",
-    numeric: Sequence[str] = (),
-    raw: Sequence[str] = (),
-    max_rows: int | None = None,
-    empty: str = "Nothing to show.",
-) -> str:
-    """A frame of text as an HTML table.
-
-    ``numeric`` columns are right-aligned; ``raw`` columns hold HTML already (chips) and
-    are not escaped. With ``max_rows`` the rest is summed up in a last line.
-    """
-    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    if frame is None or not len(frame):
-        return f'<table class="pa-table">{cap}<tr><td>{esc(empty)}</td></tr></table>'
-    shown = frame if max_rows is None else frame.head(max_rows)
-    head = "".join(
-        f'<th class="{"pa-num" if c in numeric else ""}">{esc(c)}</th>' for c in shown.columns
-    )
-    rows = []
-    for rec in shown.itertuples(index=False):
-        cells = []
-        for c, v in zip(shown.columns, rec, strict=True):
-            cls = "pa-num" if c in numeric else ""
-            text = str(v) if c in raw else esc(v)
-            cells.append(f'<td class="{cls}">{text}</td>')
-        rows.append(f"<tr>{''.join(cells)}</tr>")
-    more = ""
-    if max_rows is not None and len(frame) > max_rows:
-        more = f'<tr><td colspan="{len(shown.columns)}">… and {len(frame) - max_rows} more</td></tr>'
-    return f'<table class="pa-table">{cap}<tr>{head}</tr>{"".join(rows)}{more}</table>'
-
-
 def message(title: str, body: str = "", *, kind: str = "error", body_html: str = "") -> str:
     """A message card: "error" (red), "missing" (grey: no data for this part) or "info"."""
     cls = {"error": "", "missing": "pa-missing", "info": "pa-info"}.get(kind, "")
@@ -274,16 +240,18 @@ PROBLEM_HEADERS = {
 def problems_message(problems: pd.DataFrame, *, source: str = "", limit: int = 20) -> str:
     """The message shown instead of a page when the package has errors.
 
-    Lists the errors (table, file, row, column, value, what is wrong): the first ``limit``
-    of them and how many more there are.
+    Lists the errors (table, file, row, column, value, what is wrong), redacted (no
+    respondent or rater id, comment or extra column of a survey table): the first
+    ``limit`` of them and how many more there are.
     """
+    from partner_analytics.present.redaction import redact_problems
+    from partner_analytics.present.tables import html_table
+
     errors = problems[problems["severity"] == "error"] if "severity" in problems else problems
     n = len(errors)
-    frame = errors.reindex(columns=list(PROBLEM_HEADERS)).copy()
+    frame = redact_problems(errors.reindex(columns=list(PROBLEM_HEADERS)))
     frame["file"] = [Path(str(f)).name if isinstance(f, str) and f else f for f in frame["file"]]
-    frame["row"] = [
-        "" if (r is None or pd.isna(r)) else str(int(r)) for r in frame["row"]
-    ]
+    frame["row"] = ["" if (r is None or pd.isna(r)) else str(int(r)) for r in frame["row"]]
     for c in ("table", "file", "column", "value", "message"):
         frame[c] = ["" if (v is None or (not isinstance(v, str) and pd.isna(v)) or v == "nan") else v for v in frame[c]]
     frame = frame.rename(columns=PROBLEM_HEADERS)
@@ -294,11 +262,7 @@ def problems_message(problems: pd.DataFrame, *, source: str = "", limit: int = 2
         "files named and reload this page (the command partner-analytics validate PATH lists "
         "them too)."
     )
-    return message(
-        title,
-        body,
-        body_html=table(frame, numeric=("Row",), max_rows=limit),
-    )
+    return message(title, body, body_html=html_table(frame, numeric=("Row",), max_rows=limit))
 
 
 def section_title(text: str) -> str:

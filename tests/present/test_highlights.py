@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from partner_analytics.pages.highlights import HIGHLIGHT_COLUMNS, SEVERITIES, alerts, highlights
+from partner_analytics.present.highlights import HIGHLIGHT_COLUMNS, SEVERITIES, alerts, highlights
 
 AS_OF = "2022-12-31"
 

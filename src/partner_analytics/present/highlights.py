@@ -1,0 +1,519 @@
+"""Highlights: plain sentences written by rules, each backed by a number of the report.
+
+:func:`highlights` words what the analyses say about a partnership as of a day and the
+period before: every number comes from the headline figures and comparisons of
+:mod:`partner_analytics.analysis.headlines` (the same ones the report's tables and the
+dashboards' cards show) and this module only chooses the words. One sentence per rule that
+applies, with the number it rests on (``value``) and that number in the previous period
+(``previous_value``). :func:`alerts` keeps the alerts: indicators that moved to
+deterioration, partners with overdue commitments, contested stakeholders and factors that
+sectors see very differently.
+
+The rules (docs/reports.md lists them too), in the order they are reported:
+
+========================  =========  ==========================================================
+rule                      severity   applies when
+========================  =========  ==========================================================
+indicators_deteriorated   alert      an indicator's status is deterioration now, not before
+overdue_by_partner        alert      a partner has overdue commitments (one sentence each)
+contested_stakeholders    alert      stakeholders (not suppressed) are contested, latest wave
+perception_gaps           alert      factors with a sector gap >= 1.0, latest wave
+indicators_still_bad      watch      indicators deteriorating now and before
+indicators_fell_back      watch      indicators on track before and no longer (not deteriorating)
+follow_through            watch/...  always with commitments due: watch when the rate fell by 5
+                                     points or more, good when it rose by 5 or more, else info
+concern_factors           watch      factors (not suppressed) with a mean below 3.0, latest wave
+health_index              good/...   always with a usable index: good when it rose by 1 point
+                                     or more, watch when it fell by 1 or more or is below 50
+stakeholders_moved        watch      stakeholders (not suppressed) changed quadrant in a wave
+                                     newer than the previous period's
+fulfilment                watch/info always with pledges: watch when the share delivered fell
+                                     by 5 points or more
+lowest_fulfilment         watch      the partner with the lowest delivered share is below 75 %
+public_private_only       watch      no active civil-society partner
+single_points_of_failure  watch      objective areas covered (level >= 2) by one sector only
+readiness                 watch/good the latest review: watch while elements are missing
+indicators_on_track       good/info  always with indicators: good when more are on track than
+                                     before
+indicators_improved       good       indicators on track now that were not before
+partners                  info       always: active partners and sectors
+upcoming_commitments      info       commitments fall due in the next 30 days
+best_candidate            info       a candidate would raise the alignment index
+========================  =========  ==========================================================
+
+Counts of stakeholders and factors leave out suppressed cells (fewer than ``min_n`` raters
+or respondents); a suppressed number is never written into a sentence.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from partner_analytics.analysis import headlines as H
+from partner_analytics.analysis.delivery import UPCOMING_DAYS
+from partner_analytics.analysis.snapshot import Snapshot, snapshot
+from partner_analytics.data.periods import previous_day
+from partner_analytics.present.formats import fmt_money, fmt_number, label
+
+__all__ = ["HIGHLIGHT_COLUMNS", "SEVERITIES", "alerts", "highlights"]
+
+HIGHLIGHT_COLUMNS = ["topic", "severity", "sentence", "value", "previous_value", "rule"]
+SEVERITIES = ("alert", "watch", "good", "info")
+
+#: Change in percentage points of follow-through or fulfilment that is worth a word.
+RATE_STEP = 5.0
+#: Change in index points of the health index that is worth a word.
+INDEX_STEP = 1.0
+#: An index below this is watched.
+INDEX_WATCH = 50.0
+#: A partner delivering less than this share of its pledges is named.
+LOW_FULFILMENT = 0.75
+#: Names listed in a sentence before "and k more".
+MAX_NAMES = 5
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _names(names) -> str:
+    names = [str(n) for n in names]
+    if len(names) <= MAX_NAMES:
+        return ", ".join(names)
+    return ", ".join(names[:MAX_NAMES]) + f" and {len(names) - MAX_NAMES} more"
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def _pct(v: float, digits: int = 0) -> str:
+    return fmt_number(v, digits) + " %"
+
+
+def _day(s: Snapshot) -> str:
+    return s.as_of.date().isoformat()
+
+
+def _known(v) -> bool:
+    return v is not None and not pd.isna(v)
+
+
+@dataclass
+class _Facts:
+    """What the rules read: the two snapshots and the headline figures of the day."""
+
+    now: Snapshot
+    prev: Snapshot
+    head: pd.DataFrame  # headline_figures indexed by figure
+    rows: list
+
+    def figure(self, key: str) -> pd.Series:
+        return self.head.loc[key]
+
+    def add(self, rule, topic, severity, sentence, value=math.nan, previous_value=math.nan):
+        self.rows.append(
+            {
+                "topic": topic,
+                "severity": severity,
+                "sentence": sentence,
+                "value": float(value) if value is not None else math.nan,
+                "previous_value": float(previous_value) if previous_value is not None else math.nan,
+                "rule": rule,
+            }
+        )
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def _indicators(f: _Facts) -> None:
+    a, b = f.now.get("indicator_scores"), f.prev.get("indicator_scores")
+    if a is None or not len(a):
+        return
+    on = f.figure("on_track")
+    n = int(on["now_total"])
+    since = f.prev.label
+    bad_before = f.figure("deteriorating")["previous"] if b is not None else 0
+    ch = H.indicator_status_changes(a, b)
+    moved = ch[ch["deteriorated"]]
+    if len(moved):
+        if b is not None:
+            f.add(
+                "indicators_deteriorated", "indicators", "alert",
+                f"{len(moved)} of {n} indicators moved to deterioration since {since}: "
+                f"{_names(moved['name'])}.",
+                len(moved), bad_before,
+            )  # fmt: skip
+        else:  # no previous period to compare with: every deteriorating indicator is news
+            f.add(
+                "indicators_deteriorated", "indicators", "alert",
+                f"{len(moved)} of {n} indicators are deteriorating: {_names(moved['name'])}.",
+                len(moved),
+            )  # fmt: skip
+    still = ch[ch["still_deteriorating"]]
+    if len(still):
+        f.add(
+            "indicators_still_bad", "indicators", "watch",
+            f"{len(still)} of {n} indicators are still deteriorating: {_names(still['name'])}.",
+            len(still), bad_before,
+        )  # fmt: skip
+    fell = ch[ch["fell_back"]]
+    if len(fell):
+        f.add(
+            "indicators_fell_back", "indicators", "watch",
+            f"{len(fell)} of {n} indicators fell back from on track since {since}: "
+            + _names(f"{r.name} (now {label(r.status).lower()})" for r in fell.itertuples()) + ".",
+            len(fell),
+        )  # fmt: skip
+    on_now, on_before = int(on["now"]), on["previous"] if b is not None else math.nan
+    sentence = f"{on_now} of {n} indicators are on track or have achieved their target"
+    sentence += f" ({int(on_before)} in {since})." if b is not None else "."
+    good = b is not None and on["change"] > 0
+    f.add(
+        "indicators_on_track", "indicators", "good" if good else "info", sentence, on_now, on_before
+    )
+    improved = ch[ch["moved_on_track"]]
+    if len(improved):
+        f.add(
+            "indicators_improved", "indicators", "good",
+            f"{len(improved)} of {n} indicators moved on track since {since}: "
+            + _names(f"{r.name} ({label(r.status).lower()})" for r in improved.itertuples()) + ".",
+            len(improved),
+        )  # fmt: skip
+
+
+def _commitments(f: _Facts) -> None:
+    if f.now.get("follow_through") is None:
+        return
+    per = H.overdue_by_partner(f.now.get("overdue_commitments"), f.prev.get("overdue_commitments"))
+    for r in per.itertuples(index=False):
+        f.add(
+            "overdue_by_partner", "commitments", "alert",
+            f"{r.partner} has {_plural(int(r.n), 'overdue commitment')}; the oldest is "
+            f"{_plural(int(r.oldest_days), 'day')} overdue.",
+            int(r.n), int(r.n_before),
+        )  # fmt: skip
+    ft = f.figure("follow_through")
+    if _known(ft["now"]):
+        rate, prate = ft["now"], ft["previous"]
+        sentence = (
+            f"{_pct(rate)} of the {int(ft['now_total'])} commitments due by {_day(f.now)} "
+            "were kept on time"
+        )
+        severity = "info"
+        if _known(prate):
+            sentence += f" ({_pct(prate)} at {_day(f.prev)})"
+            if ft["change"] <= -RATE_STEP:
+                severity = "watch"
+            elif ft["change"] >= RATE_STEP:
+                severity = "good"
+        f.add("follow_through", "commitments", severity, sentence + ".", rate, prate)
+    up = f.now.get("upcoming_commitments")
+    if up is not None and len(up):
+        f.add(
+            "upcoming_commitments", "commitments", "info",
+            f"{_plural(len(up), 'commitment')} fall{'s' if len(up) == 1 else ''} due in the next "
+            f"{UPCOMING_DAYS} days.",
+            len(up),
+        )  # fmt: skip
+
+
+def _stakeholders(f: _Facts) -> None:
+    pi = f.now.get("power_interest")
+    wave = H.latest_wave(pi)
+    if wave is None:
+        return
+    ppi = f.prev.get("power_interest")
+    contested = H.contested_stakeholders(pi, wave)
+    if len(contested):
+        c = f.figure("contested")
+        f.add(
+            "contested_stakeholders", "stakeholders", "alert",
+            f"{_plural(int(c['now']), 'stakeholder is', 'stakeholders are')} contested in {wave} "
+            f"(raters disagree on where they stand): {_names(contested['name'])}.",
+            c["now"], c["previous"],
+        )  # fmt: skip
+    moved = H.stakeholders_moved_since(f.now.get("stakeholder_movement"), ppi)
+    if moved is not None and len(moved):
+        items = [
+            f"{r.name} ({label(r.quadrant_before).lower()} → {label(r.quadrant_after).lower()}, {r.to_wave})"
+            for r in moved.itertuples(index=False)
+        ]
+        f.add(
+            "stakeholders_moved", "stakeholders", "watch",
+            f"{_plural(len(moved), 'stakeholder')} changed quadrant since "
+            f"{H.latest_wave(ppi) or f.prev.label}: {_names(items)}.",
+            len(moved),
+        )  # fmt: skip
+
+
+def _health_index(f: _Facts) -> None:
+    hi = f.figure("health_index")
+    if not isinstance(hi["period_now"], str) or hi["period_now"] in ("None", "nan"):
+        return  # no wave of assessments yet
+    wave = hi["period_now"]
+    if bool(hi["suppressed_now"]) or not _known(hi["now"]):
+        f.add(
+            "health_index", "health", "info",
+            f"The collaboration health index of {wave} is not shown: every factor was answered "
+            f"by fewer than {f.now.min_n} respondents.",
+        )  # fmt: skip
+        return
+    idx, pwave = hi["now"], hi["period_previous"]
+    sentence = f"The collaboration health index is {fmt_number(idx)} (of 100) in {wave}"
+    severity = "watch" if idx < INDEX_WATCH else "info"
+    pidx = math.nan
+    if pwave == wave:
+        sentence += f" (no new wave since {f.prev.label})"
+    elif _known(hi["change"]):
+        pidx, change = hi["previous"], hi["change"]
+        if change == 0:
+            sentence += f", unchanged from {pwave}"
+        else:
+            word = "up" if change > 0 else "down"
+            sentence += (
+                f", {word} {fmt_number(abs(change))} points from {fmt_number(pidx)} in {pwave}"
+            )
+        if change >= INDEX_STEP and idx >= INDEX_WATCH:
+            severity = "good"
+        elif change <= -INDEX_STEP:
+            severity = "watch"
+    f.add("health_index", "health", severity, sentence + ".", idx, pidx)
+
+
+def _concern_factors(f: _Facts) -> None:
+    fs = f.now.get("factor_scores")
+    if fs is None or not len(fs):
+        return
+    concern = H.concern_factors(fs)
+    if not len(concern):
+        return
+    c = f.figure("concern_factors")
+    wave = c["period_now"]
+    items = [f"{r.factor} ({fmt_number(r.mean, 2)})" for r in concern.itertuples(index=False)]
+    sentence = (
+        f"{int(c['now'])} of {int(c['now_total'])} factors are a concern in {wave} "
+        f"(mean below 3.0): {_names(items)}"
+    )
+    pfs = f.prev.get("factor_scores")
+    if pfs is not None and len(pfs) and c["period_previous"] != wave:
+        before = set(H.concern_factors(pfs)["factor_code"])
+        new = [r.factor for r in concern.itertuples(index=False) if r.factor_code not in before]
+        if new:
+            sentence += f"; new since {c['period_previous']}: {_names(new)}"
+    f.add("concern_factors", "health", "watch", sentence + ".", c["now"], c["previous"])
+
+
+def _perception_gaps(f: _Facts) -> None:
+    pg = f.now.get("perception_gaps")
+    if pg is None or not len(pg):
+        return
+    flagged = H.flagged_gaps(pg)
+    if not len(flagged):
+        return
+    g = f.figure("perception_gaps")
+    items = [
+        f"{r.factor} (gap {fmt_number(r.gap, 1)}, {label(r.highest_group).lower()} "
+        f"highest, {label(r.lowest_group).lower()} lowest)"
+        for r in flagged.itertuples(index=False)
+    ]
+    f.add(
+        "perception_gaps", "health", "alert",
+        f"Sectors see {_plural(int(g['now']), 'factor')} very differently in {g['period_now']} "
+        f"(gap of 1.0 or more): {_names(items)}.",
+        g["now"], g["previous"],
+    )  # fmt: skip
+
+
+def _contributions(f: _Facts) -> None:
+    d, s = f.figure("delivered"), f.figure("fulfilment")
+    if not _known(s["now"]):
+        return  # no contributions table, or nothing pledged yet
+    cur = d["currency"] if d["currency"] not in ("None", "nan") else ""
+    sentence = (
+        f"Partners have delivered {fmt_money(d['now'], cur)} of the "
+        f"{fmt_money(d['now_total'], cur)} they pledged ({_pct(s['now'])}) by {_day(f.now)}"
+    )
+    severity = "info"
+    if _known(s["previous"]):
+        sentence += f", against {_pct(s['previous'])} at {_day(f.prev)}"
+        if s["change"] <= -RATE_STEP:
+            severity = "watch"
+    f.add("fulfilment", "contributions", severity, sentence + ".", s["now"], s["previous"])
+    low = H.lowest_fulfilment(f.now.get("contribution_by_partner"))
+    if low is not None and float(low["fulfilment"]) < LOW_FULFILMENT:
+        name = low["partner"] if isinstance(low["partner"], str) else low["partner_id"]
+        share = 100.0 * float(low["fulfilment"])
+        f.add(
+            "lowest_fulfilment", "contributions", "watch",
+            f"{name} has delivered {_pct(share)} of what it pledged, the smallest share of all partners.",
+            share,
+        )  # fmt: skip
+
+
+def _composition(f: _Facts) -> None:
+    div = f.now.get("sector_diversity")
+    if div is None:
+        return
+    a, k = f.figure("active_partners"), f.figure("sectors")
+    n, pn = int(a["now"]), a["previous"]
+    sentence = f"The partnership has {_plural(n, 'active partner')} from {_plural(int(k['now']), 'sector')}"
+    if _known(pn) and pn != n:
+        sentence += f" ({int(pn)} at {_day(f.prev)})"
+    f.add("partners", "composition", "info", sentence + ".", n, pn)
+    if H.composition_counts(div)["public_private_only"]:
+        f.add(
+            "public_private_only", "composition", "watch",
+            "The partnership has no active civil-society partner: it is public-private only.",
+            0,
+        )  # fmt: skip
+
+
+def _competencies(f: _Facts) -> None:
+    spof = f.now.get("single_points_of_failure")
+    if spof is not None and len(spof):
+        items = [
+            f"{label(r.area).lower()} ({label(r.sector).lower()})"
+            for r in spof.itertuples(index=False)
+        ]
+        f.add(
+            "single_points_of_failure", "competencies", "watch",
+            f"{_plural(len(spof), 'area rests', 'areas rest')} on partners of one sector only: {_names(items)}.",
+            len(spof),
+        )  # fmt: skip
+    fit = f.now.get("candidate_fit")
+    if fit is not None and len(fit):
+        best = fit.iloc[0]  # ranked: the best first
+        if float(best["gain"]) > 0:
+            f.add(
+                "best_candidate", "competencies", "info",
+                f"The candidate {best['name']} would raise the competency alignment index by "
+                f"{fmt_number(best['gain'])} points (from {fmt_number(best['index_without'])} to "
+                f"{fmt_number(best['index_with'])}).",
+                float(best["gain"]),
+            )  # fmt: skip
+
+
+def _readiness(f: _Facts) -> None:
+    rd = f.now.get("readiness")
+    if rd is None or not len(rd):
+        return
+    row = rd.iloc[-1]  # the latest review
+    score = float(row["score"])
+    sentence = f"Readiness is {_pct(score)} at the review of {pd.Timestamp(row['review_date']).date().isoformat()}"
+    pscore = math.nan
+    if pd.notna(row["previous_score"]):
+        pscore = float(row["previous_score"])
+        pday = pd.Timestamp(row["previous_review_date"]).date().isoformat()
+        sentence += f" ({_pct(pscore)} on {pday})"
+    missing = row["missing_elements"]
+    if isinstance(missing, str) and missing:
+        sentence += f"; still missing: {missing.replace('; ', ', ')}"
+        severity = "watch"
+    else:
+        severity = "good"
+    f.add("readiness", "readiness", severity, sentence + ".", score, pscore)
+
+
+_RULES = (
+    _indicators,
+    _commitments,
+    _stakeholders,
+    _health_index,
+    _concern_factors,
+    _perception_gaps,
+    _contributions,
+    _composition,
+    _competencies,
+    _readiness,
+)
+_RULE_ORDER = [
+    "indicators_deteriorated", "overdue_by_partner", "contested_stakeholders", "perception_gaps",
+    "indicators_still_bad", "indicators_fell_back", "follow_through", "concern_factors",
+    "health_index", "stakeholders_moved", "fulfilment", "lowest_fulfilment", "public_private_only",
+    "single_points_of_failure", "readiness", "indicators_on_track", "indicators_improved",
+    "partners", "upcoming_commitments", "best_candidate",
+]  # fmt: skip
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def highlights(p, *, as_of, previous=None, min_n: int | None = None) -> pd.DataFrame:
+    """Plain sentences on what stands out as of a day, each backed by a number.
+
+    Parameters
+    ----------
+    p : Partnership
+        A loaded package; rules whose tables are missing are skipped.
+    as_of : date or period label
+        The day of the report ("2026-09-30" or "2026-Q3", which stands for its last day).
+    previous : date or period label, optional
+        The day to compare with; default: the end of the period before (the quarter before,
+        or the month or year before when ``as_of`` is written as one).
+    min_n : int, optional
+        The small-cell threshold (default: ``p.min_n``): suppressed cells are never counted
+        or cited.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per sentence, by severity (alert, watch, good, info) then rule order:
+
+        - ``topic``: indicators, commitments, stakeholders, health, contributions,
+          composition, competencies or readiness
+        - ``severity``: ``alert``, ``watch``, ``good`` or ``info``
+        - ``sentence``: the sentence, naming its number
+        - ``value``: that number (a count, a percent, index points)
+        - ``previous_value``: the same number in the previous period (NaN where the rule
+          has none or the previous period has no data)
+        - ``rule``: the rule that wrote the sentence (see the module docstring)
+
+    Notes
+    -----
+    Counts, rates and changes are the headline figures
+    (:func:`~partner_analytics.analysis.headlines.headline_figures`) of the day and the day
+    compared with; the indicators, partners, stakeholders and factors named come from the
+    comparisons of :mod:`partner_analytics.analysis.headlines` (status changes, overdue
+    commitments per partner, contested and moved stakeholders, factors of concern, flagged
+    perception gaps) and from ``single_points_of_failure``, ``candidate_fit`` and
+    ``readiness``. Wave-based rules compare the latest wave on or before ``as_of`` with the
+    latest on or before ``previous``.
+    """
+    prev_day = previous_day(as_of, previous)
+    facts = _Facts(
+        now=snapshot(p, as_of, min_n=min_n),
+        prev=snapshot(p, prev_day, min_n=min_n),
+        head=H.headline_figures(p, as_of=as_of, previous=prev_day, min_n=min_n).set_index("figure"),
+        rows=[],
+    )
+    for rule in _RULES:
+        rule(facts)
+    out = pd.DataFrame(facts.rows, columns=HIGHLIGHT_COLUMNS)
+    sev = {s: i for i, s in enumerate(SEVERITIES)}
+    order = {r: i for i, r in enumerate(_RULE_ORDER)}
+    out = (
+        out.assign(_s=out["severity"].map(sev), _r=out["rule"].map(order), _i=range(len(out)))
+        .sort_values(["_s", "_r", "_i"], kind="stable")
+        .drop(columns=["_s", "_r", "_i"])
+        .reset_index(drop=True)
+    )
+    for c in ("topic", "severity", "sentence", "rule"):
+        out[c] = out[c].astype("str")
+    for c in ("value", "previous_value"):
+        out[c] = out[c].astype("float64")
+    return out
+
+
+def alerts(p, *, as_of, min_n: int | None = None) -> pd.DataFrame:
+    """The alerts among :func:`highlights` (previous period: the quarter before).
+
+    Indicators that moved to deterioration, partners with overdue commitments, contested
+    stakeholders and factors that sectors see very differently (gap >= 1.0). Same columns
+    as :func:`highlights`; empty when nothing calls for attention.
+    """
+    h = highlights(p, as_of=as_of, min_n=min_n)
+    return h[h["severity"] == "alert"].reset_index(drop=True)
