@@ -237,9 +237,14 @@ def _numbers(spec, col, text, frame, raw, comma, out):
     if comma:
         work, ambiguous = _decimal_commas(spec, col, work, frame, raw, comma, out)
     if col.labels:
-        low = work.str.lower().str.replace(r"\s+", " ", regex=True)
-        labelled = low.map(col.labels)
-        work = work.mask(labelled.notna(), labelled.astype("str"))
+        # labels are looked up once per distinct text (a survey has a handful), not per cell
+        distinct = pd.Series(work.dropna().unique(), dtype="str")
+        low = distinct.str.lower().str.replace(r"\s+", " ", regex=True)
+        number = low.map(col.labels)
+        found = number.notna()
+        if found.any():
+            labelled = work.map(dict(zip(distinct[found], number[found].astype("str"), strict=True)))
+            work = work.mask(labelled.notna(), labelled)
     values = pd.to_numeric(work, errors="coerce").astype("float64")
     values = values.where(np.isfinite(values))
     bad = text.notna() & values.isna()

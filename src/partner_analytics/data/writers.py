@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from partner_analytics.data.readers import FILE_COL, ROW_COL, SETTINGS_FILES
@@ -38,21 +39,52 @@ def spreadsheet_frame(frame: pd.DataFrame) -> pd.DataFrame:
     Use it for an ``.xlsx`` file too: openpyxl writes a text starting with ``=`` as a formula.
     """
     text = frame_text(frame)
-    for c in text.columns:
-        s = text[c]
-        if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c]):
-            continue  # numbers stay numbers
-        starts = s.str.match(r"^['=+\-@\t\r]").fillna(False).astype(bool)
-        if starts.any():
-            text[c] = s.mask(starts, s[starts].map(protect_formula))
+    for i, c in enumerate(text.columns):
+        if not _is_number(frame.iloc[:, i]):  # numbers stay numbers
+            text.isetitem(i, _safe_text(text.iloc[:, i]))
     return text
+
+
+def _is_number(s: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
+
+
+def _safe_text(s: pd.Series) -> pd.Series:
+    """Text cells of which none can start a formula (:func:`protect_formula`)."""
+    starts = s.str.match(r"^['=+\-@\t\r]").fillna(False).astype(bool)
+    return s.mask(starts, s[starts].map(protect_formula)) if starts.any() else s
+
+
+def _arrow_column(s: pd.Series):
+    """One column for the CSV writer: numbers as numbers (whole ones without ``.0``), every
+    other cell as spreadsheet-safe text."""
+    import pyarrow as pa
+
+    if _is_number(s):
+        values = s.to_numpy(dtype="float64", na_value=np.nan)
+        given = ~np.isnan(values)
+        whole = np.isfinite(values[given]) & (np.abs(values[given]) < 2**53)
+        if whole.all() and (np.floor(values[given]) == values[given]).all():
+            return pa.array(np.where(given, values, 0).astype(np.int64), mask=~given)
+        return pa.array(values, mask=~given)
+    text = _safe_text(frame_text(s.to_frame()).iloc[:, 0])
+    return pa.Array.from_pandas(text.astype("str"))  # no copy for Arrow-backed text
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """The bytes :func:`write_csv` writes for ``frame`` (for callers that hash or write
-    atomically themselves)."""
-    # CRLF line ends (RFC 4180): a cell holding a carriage return is then quoted as well
-    return spreadsheet_frame(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8")
+    atomically themselves): UTF-8, a header row, numbers unquoted, text quoted, CRLF line
+    ends (RFC 4180)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    table = pa.Table.from_arrays(
+        [_arrow_column(frame.iloc[:, i]) for i in range(frame.shape[1])],
+        names=[str(c) for c in frame.columns],
+    )
+    buf = pa.BufferOutputStream()
+    pacsv.write_csv(table, buf, pacsv.WriteOptions(eol="\r\n", quoting_style="needed"))
+    return buf.getvalue().to_pybytes()
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
