@@ -870,32 +870,22 @@ def _partners_suppressed(cell, n, sectors, outside, min_n: int) -> np.ndarray:
     or side by side.
     """
     known = pd.notna(sectors)
-    # the sectors of each wave and factor, in text order (as perception_gaps by sector)
-    s = (
-        pd.DataFrame({"cell": cell[known], "sector": sectors[known].astype(str), "n": n[known]})
-        .groupby(["cell", "sector"], sort=True)["n"]
-        .sum()
-        .reset_index()
-    )
+    # each partner's sector as its rank in text order; len(names) for no sector
+    names = np.asarray(sorted({str(x) for x in sectors[known]}), dtype=object)
+    rank = np.full(len(cell), len(names), dtype=np.int64)
+    rank[known] = np.searchsorted(names, sectors[known].astype(str))
+    key = cell * (len(names) + 1) + rank  # a wave, factor and sector
+    # the sectors of each wave and factor (in text order, as perception_gaps by sector)
+    s_key, s_of = np.unique(key[known], return_inverse=True)
+    s_n = np.bincount(s_of, weights=n[known], minlength=len(s_key)).astype(np.int64)
     no_sector = np.bincount(cell[~known], weights=n[~known], minlength=len(outside))
     residual = dict(enumerate((outside + no_sector).astype(np.int64)))
-    s_n = s["n"].to_numpy(dtype=np.int64)
-    s["hidden"] = complementary_suppression(
-        s["cell"].to_numpy(), s_n, s_n < min_n, min_n=min_n, residual=residual
+    s_hidden = complementary_suppression(
+        s_key // (len(names) + 1), s_n, s_n < min_n, min_n=min_n, residual=residual
     )
-    hidden_sector = set(zip(s.loc[s["hidden"], "cell"], s.loc[s["hidden"], "sector"], strict=True))
-    by_sector = np.array(
-        [
-            not k or (c, str(sec)) in hidden_sector
-            for c, sec, k in zip(cell, sectors, known, strict=True)
-        ],
-        dtype=bool,
-    )
+    by_sector = ~known | np.isin(key, s_key[s_hidden])
     # partners within each sector shown: the sector's total and its parts
-    total = [
-        (c, str(sec)) if k else (c, None) for c, sec, k in zip(cell, sectors, known, strict=True)
-    ]
-    return complementary_suppression(total, n, (n < min_n) | by_sector, min_n=min_n)
+    return complementary_suppression(key, n, (n < min_n) | by_sector, min_n=min_n)
 
 
 def _first_extreme(cell: np.ndarray, values: np.ndarray, n_cells: int, *, largest: bool):

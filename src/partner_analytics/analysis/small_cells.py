@@ -147,7 +147,8 @@ def complementary_suppression(
     array([ True,  True, False])
     """
     check_min_n(min_n)
-    total = pd.Series(list(total), dtype=object)  # keys may be tuples
+    if not (isinstance(total, np.ndarray) and total.ndim == 1):
+        total = pd.Series(list(total), dtype=object)  # keys may be tuples
     n = np.asarray(n, dtype=np.int64)
     hidden = np.asarray(suppressed, dtype=bool).copy()
     if not (len(total) == len(n) == len(hidden)):
@@ -169,8 +170,11 @@ def complementary_suppression(
         todo = np.flatnonzero((short > 0) & (short < min_n))
     else:
         todo = np.arange(len(keys))
+    # the parts of each total, in their order: total t is by_total[start[t]:start[t + 1]]
+    by_total = np.argsort(codes, kind="stable")
+    start = np.r_[0, np.cumsum(np.bincount(codes, minlength=len(keys)))]
     for t in todo:
-        parts = np.flatnonzero(codes == t)
+        parts = by_total[start[t] : start[t + 1]]
         # parts still shown, in the order they are taken: fewest units first, then ``order``
         shown = parts[~hidden[parts]]
         queue = shown[np.lexsort((position[shown], n[shown]))]
