@@ -12,6 +12,9 @@ Three rules hold for every command:
   package raises on purpose, for files that cannot be opened and for bad values.
 - **Repeated problems are grouped** (:func:`partner_analytics.data.grouping.group_problems`):
   ``validate --all`` lists each one, ``validate --csv FILE`` writes them all.
+- **Problems are redacted** by the one rule of :mod:`partner_analytics.present.redaction`
+  wherever they are printed or written: no respondent or rater ids, no comments, no extra
+  columns of survey tables; file, row and column stay, so that the cell can be found.
 """
 
 from __future__ import annotations
@@ -133,8 +136,18 @@ def _groups_table(groups: pd.DataFrame) -> Table:
     return _table(columns, rows)
 
 
+def _redacted(problems: pd.DataFrame) -> pd.DataFrame:
+    """Problems of a package that did not load, as a user may see them (the ids of its
+    tables are unknown: values of hidden columns, and where messages quote them, are
+    hidden)."""
+    from partner_analytics.present.redaction import redact_problems
+
+    return redact_problems(problems)
+
+
 def _show_problems(console: Console, problems: pd.DataFrame, *, every: bool = False) -> None:
-    """The problems, repeated ones grouped (``every``: each on its own line)."""
+    """The problems, repeated ones grouped (``every``: each on its own line); ``problems``
+    redacted already (:mod:`partner_analytics.present.redaction`)."""
     from partner_analytics.data.grouping import group_problems
 
     if not len(problems):
@@ -175,7 +188,7 @@ def _fail(exc: BaseException, heading: str | None = None) -> NoReturn:
         raise exc
     if isinstance(exc, ValidationError):
         _say(err, heading or "the package has errors and was not loaded:", style="red")
-        _show_problems(err, exc.problems)
+        _show_problems(err, _redacted(exc.problems))
         n_err = int((exc.problems["severity"] == "error").sum())
         _say(err, f"{n_err} error(s): run partner-analytics validate on the package to see every problem", style="red")
     else:
@@ -330,11 +343,14 @@ def validate(
 ) -> None:
     """Check a package and print its problems, repeated ones grouped. Exit 1 when there are errors, else 0."""
     from partner_analytics import load_partnership
+    from partner_analytics.present.redaction import redacted_problems
 
     try:
-        problems = load_partnership(path, today=today).problems
+        # the bad rows set aside, not refused: the same problems, and the ids of the
+        # package's tables and rejected rows known, so that messages never name them
+        problems = redacted_problems(load_partnership(path, drop_invalid=True, today=today))
     except ValidationError as exc:
-        problems = exc.problems
+        problems = _redacted(exc.problems)
     n_err = int((problems["severity"] == "error").sum())
     n_warn = int((problems["severity"] == "warning").sum())
     _show_problems(out, problems, every=every)
@@ -640,7 +656,7 @@ def _survey_fail(exc: Exception) -> None:
 
     if isinstance(exc, ValidationError):
         err.print("[red]the package has errors; nothing was imported (the files were put back):[/red]")
-        err.print(_problems_table(exc.problems))
+        err.print(_problems_table(_redacted(exc.problems)))
         raise typer.Exit(1) from None
     err.print(str(exc), style="red", markup=False)
     raise typer.Exit(exc.exit_code if isinstance(exc, PartnerAnalyticsError) else 2) from None

@@ -22,9 +22,9 @@ TODAY = datetime.date(2030, 1, 1)
 
 PARTNERS = pd.DataFrame(
     {
-        "partner_id": ["city", "port", "corp", "ngo"],
-        "name": ["City Council", "Port Authority", "Acme Ltd", "Friends of the Bay"],
-        "sector": ["public", "public", "private", "civil_society"],
+        "partner_id": ["city", "port", "corp", "ngo", "uni"],
+        "name": ["City Council", "Port Authority", "Acme Ltd", "Friends of the Bay", "Bay University"],
+        "sector": ["public", "public", "private", "civil_society", "academic"],
     }
 )
 TWO_FACTORS = pd.DataFrame(
@@ -318,15 +318,20 @@ def gap_rows():
     public = answers("2026-Q1", "F1", [4, 4, 4], partner=["city", "port", "city"])
     private = answers("2026-Q1", "F1", [3, 3, 3], partner="corp", start=4)
     ngo = answers("2026-Q1", "F1", [1, 1], partner="ngo", start=7)  # 2 respondents: left out
-    return public + private + ngo
+    # 1 respondent: left out; with civil society 3 respondents are not shown, so that the
+    # total minus the sectors shown gives no fewer than min_n respondents' answers
+    uni = answers("2026-Q1", "F1", [3], partner="uni", start=9)
+    return public + private + ngo + uni
 
 
 def test_a_perception_gap_of_exactly_one_is_flagged():
     g = perception_gaps(package(gap_rows()))
     pub = row(g, group="public")
-    # public mean 4, private mean 3, civil society (n = 2) suppressed: gap = 4 - 3 = 1.0
+    # public mean 4, private mean 3, civil society (n = 2) and academic (n = 1) suppressed:
+    # gap = 4 - 3 = 1.0
     assert pub["mean"] == 4.0 and row(g, group="private")["mean"] == 3.0
     assert bool(row(g, group="civil_society")["suppressed"])
+    assert bool(row(g, group="academic")["suppressed"])
     assert pub["gap"] == 1.0
     assert bool(pub["flagged"])
     assert pub["highest_group"] == "public" and pub["lowest_group"] == "private"
@@ -342,12 +347,13 @@ def test_a_gap_below_one_is_not_flagged():
 
 def test_perception_gaps_by_partner_use_partner_names():
     g = perception_gaps(package(gap_rows()), by="partner", min_n=1)
-    # city 4, 4; port 4; corp 3, 3, 3; ngo 1, 1: gap 4 - 1 = 3
+    # city 4, 4; port 4; corp 3, 3, 3; ngo 1, 1; uni 3: gap 4 - 1 = 3
     assert set(g["group_name"]) == {
         "City Council",
         "Port Authority",
         "Acme Ltd",
         "Friends of the Bay",
+        "Bay University",
     }
     assert row(g, group="ngo")["gap"] == 3.0
     assert row(g, group="ngo")["lowest_group"] == "ngo"
@@ -360,6 +366,65 @@ def test_with_only_one_group_large_enough_there_is_no_gap():
     g = perception_gaps(package(rows))
     assert row(g, group="public")["gap"] != row(g, group="public")["gap"]  # NaN
     assert not g["flagged"].any()
+
+
+def test_one_small_sector_beside_the_total_hides_the_next_smallest_sector_too():
+    # public 4, 4, 4; private 3, 3, 3; civil society 1, 1. The wave's mean (n = 8) minus the
+    # two sectors of 3 would give civil society's answers: (29 - 12 - 9) / 2 = 1. So the
+    # next-smallest sector is suppressed too (public and private tie at 3: the first in text
+    # order, private) and only public is shown: no gap.
+    rows = [r for r in gap_rows() if r["partner_id"] != "uni"]
+    g = perception_gaps(package(rows))
+    assert g.set_index("group")["suppressed"].to_dict() == {
+        "civil_society": True, "private": True, "public": False,
+    }  # fmt: skip
+    assert row(g, group="private")["mean"] == 3.0  # kept in the frame, flagged
+    assert g["gap"].isna().all() and not g["flagged"].any()
+    assert (g["n_groups_compared"] == 1).all()
+    total = row(factor_scores(package(rows), n_boot=20), factor_code="F1")
+    shown = g[~g["suppressed"]]
+    hidden_n = total["n_respondents"] - shown["n_respondents"].sum()
+    assert hidden_n == 5  # what differencing gives: the mean of 5 respondents
+
+
+def test_partners_of_a_suppressed_sector_are_suppressed_and_partners_nest_in_sectors():
+    # public: city 3, port 3; private: corp 3; civil society: ngo 1. By sector, civil
+    # society (1) and private (3, the smallest) are suppressed. By partner, corp must go
+    # too (it is the private sector), and within public both partners are shown.
+    rows = (
+        answers("2026-Q1", "F1", [4, 4, 4], partner="city")
+        + answers("2026-Q1", "F1", [5, 5, 5], partner="port", start=4)
+        + answers("2026-Q1", "F1", [3, 3, 3], partner="corp", start=7)
+        + answers("2026-Q1", "F1", [1], partner="ngo", start=10)
+    )
+    p = package(rows)
+    by_sector = perception_gaps(p).set_index("group")["suppressed"].to_dict()
+    assert by_sector == {"civil_society": True, "private": True, "public": False}
+    by_partner = perception_gaps(p, by="partner").set_index("group")["suppressed"].to_dict()
+    assert by_partner == {"city": False, "corp": True, "ngo": True, "port": False}
+    # a small partner inside a sector that is shown (public: city 5, port 1): its
+    # complement is the other public partner, not the smallest partner elsewhere (corp, 3):
+    # the public mean, shown by sector, minus city's would give port's answer
+    rows = (
+        answers("2026-Q1", "F1", [4, 4, 4, 4, 4], partner="city")
+        + answers("2026-Q1", "F1", [1], partner="port", start=6)
+        + answers("2026-Q1", "F1", [3, 3, 3], partner="corp", start=7)
+        + answers("2026-Q1", "F1", [2, 2, 2], partner="ngo", start=10)
+    )
+    p = package(rows)
+    assert not perception_gaps(p)["suppressed"].any()
+    by_partner = perception_gaps(p, by="partner").set_index("group")["suppressed"].to_dict()
+    assert by_partner == {"city": True, "corp": False, "ngo": False, "port": True}
+
+
+def test_a_change_against_a_suppressed_previous_mean_is_not_given():
+    # Q1: 2 respondents (suppressed); Q2: 3. Q2's mean and a change would give Q1's mean.
+    rows = answers("2026-Q1", "F1", [1, 2]) + answers("2026-Q2", "F1", [4, 4, 4])
+    q2 = row(factor_scores(package(rows), n_boot=20), wave="2026-Q2", factor_code="F1")
+    assert q2["mean"] == 4.0 and not bool(q2["suppressed"])
+    assert q2["previous_wave"] == "2026-Q1"
+    assert pd.isna(q2["previous_mean"]) and pd.isna(q2["change"])
+    assert pd.isna(q2["test"]) and pd.isna(q2["p_value"])
 
 
 def test_perception_gaps_reject_an_unknown_grouping():
@@ -471,6 +536,18 @@ def test_comments_are_listed_per_factor_and_wave_without_respondents():
     assert c["sector"].tolist() == ["public", "private"]
     assert c["factor"].tolist() == ["Trust", "Shared goals"]
     assert "respondent_id" not in c.columns and "partner_id" not in c.columns
+    # the one private respondent of Q1 F2 is not named by sector; a suppressed factor's
+    # scores are not given
+    more = rows + answers("2026-Q1", "F2", [1], partner="corp", start=10)
+    more[-1]["comment"] = "We are not heard"
+    more += answers("2026-Q1", "F2", [4, 4, 4], start=11)
+    c2 = factor_comments(package(more), wave="2026-Q1").set_index("comment")
+    assert pd.isna(c2.loc["We are not heard", "sector"])
+    assert c2.loc["We are not heard", "score"] == 1.0  # F2 of Q1: 4 respondents, shown
+    few = rows + answers("2026-Q1", "F2", [1], partner="corp", start=10)
+    few[-1]["comment"] = "We are not heard"
+    c3 = factor_comments(package(few), wave="2026-Q1").set_index("comment")
+    assert pd.isna(c3.loc["We are not heard", "score"])  # F2 of Q1: 1 respondent
     only = factor_comments(p, wave="2026-q2")
     assert only["comment"].tolist() == ["Goals keep changing"]
     with pytest.raises(AnalysisInputError, match="wave '2027-Q1' is not in the assessments"):

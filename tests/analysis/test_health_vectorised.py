@@ -157,6 +157,9 @@ def reference_factor_scores(p, *, min_n=3, confidence=0.95, n_boot=2000, seed=0,
         for key, g in resp.groupby(["wave", "factor_code"], observed=True)
     }
     empty = pd.Series(dtype="float64")
+    hidden = set(
+        zip(t.loc[t["suppressed"], "wave"], t.loc[t["suppressed"], "factor_code"], strict=True)
+    )
     out = {"ci_low": [], "ci_high": [], "test": [], "p_value": [], "n_matched": [], "prev": []}
     for rec in t[["wave", "factor_code", "previous_wave"]].itertuples(index=False):
         x = by_cell.get((rec.wave, rec.factor_code), empty)
@@ -170,6 +173,8 @@ def reference_factor_scores(p, *, min_n=3, confidence=0.95, n_boot=2000, seed=0,
         if not pd.isna(rec.previous_wave):
             prev = by_cell.get((rec.previous_wave, rec.factor_code), empty)
         test, pv, nm = _reference_change(x, prev, min_matched)
+        if (rec.previous_wave, rec.factor_code) in hidden:  # no comparison with a hidden mean
+            test, pv, prev = None, np.nan, None
         for k, v in zip(out, (lo, hi, test, pv, nm), strict=False):
             out[k].append(v)
         out["prev"].append(np.nan if prev is None or prev.empty else float(prev.mean()))
@@ -255,6 +260,39 @@ def reference_health_index(p, *, min_n=3, confidence=0.95, n_boot=2000, seed=0):
     return out[cols]
 
 
+def _complete(n: dict, hidden: set, outside: int, min_n: int) -> set:
+    """Complementary suppression in one total, as methods.md states it: while the parts not
+    shown hold 1 to min_n - 1 respondents, the smallest part shown (then the first in text
+    order) is not shown either. ``n``: part -> respondents; ``outside``: respondents of the
+    total in no part."""
+    hidden = set(hidden)
+    for part in sorted(set(n) - hidden, key=lambda k: (n[k], k)):
+        if not 0 < outside + sum(n[k] for k in hidden) < min_n:
+            break
+        hidden.add(part)
+    return hidden
+
+
+def _reference_suppressed(r, g, by, min_n) -> list[bool]:
+    """The groups of ``g`` not shown: fewer than min_n respondents, and their complements;
+    partners within their sector, whose sector is suppressed as by="sector" suppresses it."""
+    hidden = set()
+    for (wave, code), cell in r.groupby(["wave", "factor_code"], observed=True):
+        sectors = cell.groupby("sector")["respondent_id"].size().to_dict()
+        small = {k for k, v in sectors.items() if v < min_n}
+        out = len(cell) - sum(sectors.values())
+        shut = _complete(sectors, small, out, min_n)
+        if by == "sector":
+            hidden |= {(wave, code, k) for k in shut}
+            continue
+        for sector, part in cell.groupby("sector"):
+            partners = part.groupby("partner_id")["respondent_id"].size().to_dict()
+            small = {k for k, v in partners.items() if v < min_n or sector in shut}
+            hidden |= {(wave, code, k) for k in _complete(partners, small, 0, min_n)}
+    keys = zip(g["wave"], g["factor_code"], g["group"], strict=True)
+    return [k in hidden for k in keys]
+
+
 def reference_perception_gaps(p, *, by="sector", min_n=3, threshold=1.0):
     resp = H._respondent_scores(p)
     factors = H._instrument(p)
@@ -275,7 +313,7 @@ def reference_perception_gaps(p, *, by="sector", min_n=3, threshold=1.0):
         .reset_index()
     )
     g["n_respondents"] = g["n_respondents"].astype("Int64")
-    g["suppressed"] = (g["n_respondents"] < min_n).astype(bool)
+    g["suppressed"] = _reference_suppressed(r, g, by, min_n)
     summary = []
     for (wave, code), cell in g[~g["suppressed"]].groupby(["wave", "factor_code"], observed=True):
         hi, lo = cell.loc[cell["mean"].idxmax()], cell.loc[cell["mean"].idxmin()]

@@ -172,7 +172,8 @@ def test_trust_and_value_received_are_means_of_dyad_means():
             rel("D", "A", 4, trust=(4, None, 4), value=(4, 4, 4)),
         ]
     )
-    a = row(network_metrics(p), partner_id="A")
+    # min_n 2: trust received is the mean of 2 organisations' items (see the next test)
+    a = row(network_metrics(p, min_n=2), partner_id="A")
     assert a["trust_received"] == pytest.approx(3.0) and a["trust_received_pct"] == pytest.approx(
         75.0
     )
@@ -193,6 +194,41 @@ def test_partners_rated_by_fewer_than_min_n_are_suppressed():
     a = row(network_metrics(p), partner_id="A")
     assert a["n_raters"] == 2 and bool(a["suppressed"])
     assert not bool(row(network_metrics(p, min_n=2), partner_id="A")["suppressed"])
+
+
+def test_trust_received_from_fewer_than_min_n_organisations_is_suppressed():
+    # A is rated by B, C and D, but only B and C give the three trust items: trust received
+    # is the mean of 2 organisations' trust
+    p = make(
+        [
+            rel("B", "A", 3, trust=(4, 4, 4), value=(2, 3, 4)),
+            rel("C", "A", 1, trust=(3, 2, 1), value=(1, 1, 1)),
+            rel("D", "A", 4, trust=(4, None, 4), value=(4, 4, 4)),
+        ]
+    )
+    a = row(network_metrics(p), partner_id="A")
+    assert (a["n_raters"], a["n_trust"]) == (3, 2) and bool(a["suppressed"])
+
+
+def test_a_partner_rated_by_one_organisation_hides_the_next_smallest_beside_the_wave_mean():
+    # B is rated by A only (trust 1); C by A, D, E (trust 4 each); D by A, B, C, E (trust 3).
+    # Shown beside the wave's mean trust over every pair, (1 + 3 * 4 + 4 * 3) / 8, with its
+    # 8 pairs, C and D alone would give B's trust: 25 - 12 - 12 = 1. So C, the smallest
+    # partner shown (3 raters), is suppressed too: the pairs not shown come from A, D, E.
+    t1, t4, t3 = (1, 1, 1), (4, 4, 4), (3, 3, 3)
+    p = make(
+        [rel("A", "B", 3, trust=t1)]
+        + [rel(x, "C", 3, trust=t4) for x in "ADE"]
+        + [rel(x, "D", 3, trust=t3) for x in "ABCE"]
+    )
+    m = network_metrics(p).set_index("partner_id")
+    assert m.loc["B", "suppressed"] and m.loc["C", "suppressed"]
+    assert not m.loc["D", "suppressed"]
+    s = network_summary(p).iloc[0]
+    assert s["mean_trust"] * s["n_trust_dyads"] == pytest.approx(25.0)
+    shown = m[~m["suppressed"] & (m["n_trust"] > 0)]
+    rest = s["n_trust_dyads"] - shown["n_trust"].sum()
+    assert rest == 4  # the pairs to B and C: four organisations' trust together
 
 
 def test_network_graph_of_one_wave():

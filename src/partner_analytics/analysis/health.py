@@ -12,8 +12,11 @@ definitions are those of methods.md section 3:
 - band: mean >= 4.0 ``strength``, 3.0 <= mean < 4.0 ``borderline``, mean < 3.0 ``concern``;
 - index = sum(weight * (mean - 1) / 4) / sum(weight) * 100 over the factors that are not
   suppressed;
-- perception gap = max - min of the group means over groups with >= ``min_n``
-  respondents; gaps >= 1.0 are flagged;
+- perception gap = max - min of the group means over the groups shown (>= ``min_n``
+  respondents, and not hidden beside a small group: the groups of a wave and factor are
+  parts of its total, so a small group's complement is suppressed too, see
+  :func:`~partner_analytics.analysis.small_cells.complementary_suppression`); gaps >= 1.0
+  are flagged;
 - 95 % percentile-bootstrap intervals (respondents resampled, 2000 resamples, fixed seed);
 - change against the previous wave with the Wilcoxon signed-rank test on respondents
   present in both waves when there are >= 5 of them, else the Mann-Whitney U test.
@@ -42,7 +45,11 @@ from partner_analytics.analysis._bootstrap import (
     resampled_column_means,
 )
 from partner_analytics.analysis._common import numpy_sums
-from partner_analytics.analysis.small_cells import check_min_n, small_cells
+from partner_analytics.analysis.small_cells import (
+    check_min_n,
+    complementary_suppression,
+    small_cells,
+)
 from partner_analytics.data.periods import normalize_period
 from partner_analytics.errors import AnalysisInputError
 
@@ -453,6 +460,9 @@ def factor_scores(
         - ``test``: ``"wilcoxon"``, ``"mannwhitneyu"`` or NA (no previous wave, or no
           answers in one of the two waves); ``p_value``; ``n_matched``: respondents with a
           score for the factor in both waves
+        - ``previous_mean``, ``change``, ``test`` and ``p_value`` are missing where the
+          previous wave's mean is suppressed: beside a mean that is shown they would give
+          it
 
     Notes
     -----
@@ -542,12 +552,17 @@ def factor_scores(
         tests.append(test)
         pvals.append(pv)
         matched.append(nm)
+    # a comparison with a suppressed previous cell is not made: the change (or the test) of
+    # a mean that is shown would give the suppressed one
+    supp = t["suppressed"].to_numpy(dtype=bool)
+    prev_hidden = np.r_[np.zeros(min(n_f, len(t)), dtype=bool), supp[: max(0, len(t) - n_f)]]
+    tests = [None if h else x for x, h in zip(tests, prev_hidden, strict=True)]
     t["ci_low"] = np.asarray(ci_low, dtype="float64")
     t["ci_high"] = np.asarray(ci_high, dtype="float64")
-    t["previous_mean"] = np.asarray(prev_means, dtype="float64")
+    t["previous_mean"] = np.where(prev_hidden, np.nan, np.asarray(prev_means, dtype="float64"))
     t["change"] = t["mean"] - t["previous_mean"]
     t["test"] = pd.Series(tests, index=t.index, dtype="str")
-    t["p_value"] = np.asarray(pvals, dtype="float64")
+    t["p_value"] = np.where(prev_hidden, np.nan, np.asarray(pvals, dtype="float64"))
     t["n_matched"] = pd.array(matched, dtype="Int64")
     cols = [
         "wave", "wave_end", "factor_code", "factor", "group", "weight", "mean", "sd",
@@ -706,17 +721,30 @@ def perception_gaps(
         - ``wave``, ``wave_end``, ``factor_code``, ``factor``
         - ``by``: "sector" or "partner"; ``group``: the sector or partner_id;
           ``group_name``: the sector code or the partner's name
-        - ``mean``, ``sd``, ``n_respondents``, ``suppressed`` (n_respondents < min_n)
+        - ``mean``, ``sd``, ``n_respondents``, ``suppressed``: n_respondents < min_n, or
+          hidden beside such a group (below)
         - per wave and factor (repeated on its rows): ``n_groups_compared`` (groups not
           suppressed), ``gap`` (NaN when fewer than two groups compare),
           ``highest_group``, ``lowest_group``, ``flagged`` (gap >= threshold)
 
     Notes
     -----
-    gap = max_g(mean_g) - min_g(mean_g) over the groups g with >= min_n respondents
-    (methods.md section 3). The gap is rounded to 9 decimals before the comparison with
-    the threshold, so a gap of exactly 1.0 is flagged despite floating-point noise.
-    Respondents are grouped by the partner_id on their first answer in the wave.
+    gap = max_g(mean_g) - min_g(mean_g) over the groups g shown (methods.md section 3).
+    The gap is rounded to 9 decimals before the comparison with the threshold, so a gap of
+    exactly 1.0 is flagged despite floating-point noise. Respondents are grouped by the
+    partner_id on their first answer in the wave.
+
+    Complementary suppression (methods.md, "Small cells"): the groups of a wave and factor
+    are the parts of its total, the factor mean of :func:`factor_scores` with its n, shown
+    beside them in reports and dashboards. Their total minus the groups shown gives the
+    groups not shown, together; so where they hold 1 to ``min_n - 1`` respondents (one
+    small group, or respondents in no group) the next-smallest group is suppressed too
+    (:func:`~partner_analytics.analysis.small_cells.complementary_suppression`). The gap,
+    the highest and the lowest group are taken over the groups shown only, so that they
+    give nothing of a group suppressed either way. By partner, partners nest in sectors: a
+    partner of a sector suppressed by sector is suppressed, and the partners of a sector
+    shown are the parts of that sector's total, so that both tables side by side show no
+    fewer than ``min_n`` respondents in whatever they leave out.
     """
     p.require("assessments", by="perception_gaps")
     _check_common(min_n)
@@ -762,11 +790,23 @@ def perception_gaps(
     names = group_name.to_numpy(dtype=object)[has_group]
     group_names = np.where(first_named >= 0, names[first_named], None)
 
-    # the gap of each wave and factor over its groups that are not suppressed
+    # small groups, and their complements (the rule of small_cells): the groups of a wave
+    # and factor are the parts of its total (factor_scores), shown beside it
     g_cell = keys // n_v
-    suppressed = n < min_n
-    ok = np.flatnonzero(~suppressed)
     n_cells = len(survey.cells)
+    group_value = values[text_order[keys % n_v]] if n_groups else values[:0]
+    outside = survey.cells["n_respondents"].to_numpy(dtype=np.int64) - np.bincount(
+        g_cell, weights=n, minlength=n_cells
+    ).astype(np.int64)  # respondents of the cell in no group
+    if by == "sector":
+        suppressed = complementary_suppression(
+            g_cell, n, n < min_n, min_n=min_n, residual=dict(enumerate(outside))
+        )
+    else:
+        sector_of = partners.drop_duplicates("partner_id").set_index("partner_id")["sector"]
+        sectors = pd.Series(group_value, dtype=object).map(sector_of).to_numpy(dtype=object)
+        suppressed = _partners_suppressed(g_cell, n, sectors, outside, min_n)
+    ok = np.flatnonzero(~suppressed)
     compared = np.bincount(g_cell[ok], minlength=n_cells)
     highest = _first_extreme(g_cell[ok], mean[ok], n_cells, largest=True)
     lowest = _first_extreme(g_cell[ok], mean[ok], n_cells, largest=False)
@@ -775,7 +815,6 @@ def perception_gaps(
     low_group = np.full(n_cells, None, dtype=object)
     two = np.flatnonzero(compared >= 2)
     gap[two] = mean[ok[highest[two]]] - mean[ok[lowest[two]]]
-    group_value = values[text_order[keys % n_v]] if n_groups else values[:0]
     high_group[two] = group_value[ok[highest[two]]]
     low_group[two] = group_value[ok[lowest[two]]]
 
@@ -815,6 +854,38 @@ def perception_gaps(
     ):
         out[c] = out[c].astype("str")
     return out
+
+
+def _partners_suppressed(cell, n, sectors, outside, min_n: int) -> np.ndarray:
+    """Which partner groups are suppressed: partners nest in sectors, so the rule of
+    :func:`complementary_suppression` holds at both levels at once.
+
+    First the sectors, as :func:`perception_gaps` by sector suppresses them (parts of the
+    wave and factor's total; respondents of a partner without a sector, and of no
+    partner, count as not shown). A partner of a suppressed sector, or of no sector, is
+    suppressed: were its partners shown, a suppressed sector would be their sum. Then the
+    partners of each sector shown are the parts of that sector's total: small ones and
+    their complements are suppressed. Whatever is not shown of a total is then, at each
+    level, nobody or at least ``min_n`` respondents, whether the two tables are read alone
+    or side by side.
+    """
+    known = pd.notna(sectors)
+    # each partner's sector as its rank in text order; len(names) for no sector
+    names = np.asarray(sorted({str(x) for x in sectors[known]}), dtype=object)
+    rank = np.full(len(cell), len(names), dtype=np.int64)
+    rank[known] = np.searchsorted(names, sectors[known].astype(str))
+    key = cell * (len(names) + 1) + rank  # a wave, factor and sector
+    # the sectors of each wave and factor (in text order, as perception_gaps by sector)
+    s_key, s_of = np.unique(key[known], return_inverse=True)
+    s_n = np.bincount(s_of, weights=n[known], minlength=len(s_key)).astype(np.int64)
+    no_sector = np.bincount(cell[~known], weights=n[~known], minlength=len(outside))
+    residual = dict(enumerate((outside + no_sector).astype(np.int64)))
+    s_hidden = complementary_suppression(
+        s_key // (len(names) + 1), s_n, s_n < min_n, min_n=min_n, residual=residual
+    )
+    by_sector = ~known | np.isin(key, s_key[s_hidden])
+    # partners within each sector shown: the sector's total and its parts
+    return complementary_suppression(key, n, (n < min_n) | by_sector, min_n=min_n)
 
 
 def _first_extreme(cell: np.ndarray, values: np.ndarray, n_cells: int, *, largest: bool):
@@ -1005,7 +1076,8 @@ def factor_reliability(p, *, min_n: int | None = None) -> pd.DataFrame:
     return out[cols].reset_index(drop=True)
 
 
-def factor_comments(p, *, wave: str | None = None) -> pd.DataFrame:
+@small_cells
+def factor_comments(p, *, wave: str | None = None, min_n: int | None = None) -> pd.DataFrame:
     """The free-text comments per factor and wave, without respondent ids.
 
     Parameters
@@ -1014,22 +1086,38 @@ def factor_comments(p, *, wave: str | None = None) -> pd.DataFrame:
         A loaded package with ``assessments``.
     wave : str, optional
         Only this wave (any accepted period spelling, e.g. "2026-q1").
+    min_n : int, optional
+        The small-cell threshold; default: the partnership's setting ``p.min_n``.
 
     Returns
     -------
     pandas.DataFrame
         One row per non-empty comment: ``wave``, ``wave_end``, ``factor_code``, ``factor``,
         ``item_code`` (NA for a factor answered directly), ``sector`` (of the respondent's
-        organisation), ``score`` (the answer, reverse items flipped), ``comment``.
+        organisation; NA where that sector's mean is suppressed in :func:`perception_gaps`
+        by sector), ``score`` (the answer, reverse items flipped; NaN where the factor's
+        mean of the wave is suppressed), ``comment``.
 
     Notes
     -----
     Neither the respondent nor the respondent's organisation is given: in a small
-    partnership an organisation can identify a person, so only its sector is kept. Rows
+    partnership an organisation can identify a person, so only its sector is kept, and only
+    where the sector's mean is shown for the factor and wave (at least ``min_n``
+    respondents, and not hidden beside them: :func:`complementary_suppression`). A sector
+    of one respondent would name the person, and with the score give the answer that
+    suppression hides. Where the factor's mean itself is suppressed the scores are not
+    given either: the scores of the comments are the answers the mean is made of. Rows
     are sorted by wave, factor (instrument order) and comment text, so the order does not
     reveal who answered first.
     """
     p.require("assessments", by="factor_comments")
+    survey = _survey(p)
+    gaps = perception_gaps(p, by="sector", min_n=min_n)
+    shown = gaps.loc[~gaps["suppressed"], ["wave", "factor_code", "group"]]
+    shown_sector = set(zip(shown["wave"], shown["factor_code"], shown["group"], strict=True))
+    cells = survey.cells
+    small = cells["n_respondents"].to_numpy(dtype=np.int64) < min_n
+    hidden_cell = set(zip(cells.loc[small, "wave"], cells.loc[small, "factor_code"], strict=True))
     a = _item_rows(p)
     if wave is not None:
         label = normalize_period(wave)
@@ -1044,6 +1132,9 @@ def factor_comments(p, *, wave: str | None = None) -> pd.DataFrame:
     factors = _instrument(p)
     a = a.merge(p.partners[["partner_id", "sector"]], on="partner_id", how="left")
     a = a.merge(factors[["factor_code", "factor", "_order"]], on="factor_code", how="left")
+    keys = list(zip(a["wave"], a["factor_code"], a["sector"], strict=True))
+    a["sector"] = a["sector"].where([k in shown_sector for k in keys])
+    a["score"] = a["score"].where([k[:2] not in hidden_cell for k in keys])
     a = a.sort_values(["wave_end", "wave", "_order", "comment"], kind="stable")
     cols = ["wave", "wave_end", "factor_code", "factor", "item_code", "sector", "score", "comment"]
     return a[cols].reset_index(drop=True)

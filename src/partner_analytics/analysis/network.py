@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from partner_analytics.analysis._common import select_waves
-from partner_analytics.analysis.small_cells import small_cells
+from partner_analytics.analysis.small_cells import complementary_suppression, small_cells
 from partner_analytics.data.periods import periods_end
 
 __all__ = [
@@ -196,9 +196,10 @@ def network_metrics(p, *, wave=None, min_n: int | None = None) -> pd.DataFrame:
     wave : str or list of str, optional
         The wave(s) to keep; None (default) keeps every wave.
     min_n : int, optional
-        (default: ``p.min_n``) Partners rated by fewer than ``min_n`` organisations are
-        flagged ``suppressed``
-        (their trust and value received are shown as "n < {min_n}").
+        (default: ``p.min_n``) Partners rated by fewer than ``min_n`` organisations, or
+        given trust (value) items by 1 to ``min_n - 1`` of them, are flagged
+        ``suppressed`` (their trust and value received are shown as "n < {min_n}"), and so
+        are their complements beside the wave's mean (see Notes).
 
     Returns
     -------
@@ -217,7 +218,8 @@ def network_metrics(p, *, wave=None, min_n: int | None = None) -> pd.DataFrame:
         - ``trust_received_pct``: ``100 * trust_received / 4``
         - ``n_trust``: raters with all three trust items
         - ``value_received``, ``value_received_pct``, ``n_value``: likewise for value
-        - ``suppressed``: ``n_raters < min_n``
+        - ``suppressed``: ``n_raters < min_n``, ``0 < n_trust < min_n`` or
+          ``0 < n_value < min_n``, or hidden beside such a partner
         - ``n_nodes``: partners in the wave's network
         - ``wave_end``
 
@@ -227,6 +229,13 @@ def network_metrics(p, *, wave=None, min_n: int | None = None) -> pd.DataFrame:
     rating below cooperation (level 0 or 1) keeps both partners in the network without an
     edge. Trust and value received are averaged over every rating of the partner,
     whatever its level. Self-ratings are left out. With n = 1 centralities are NaN.
+
+    The partners rated in a wave are the parts of the wave's mean trust and value
+    (:func:`network_summary`, over every rated pair, with the number of pairs): that mean
+    minus the partners shown gives the partners not shown, together. So more partners are
+    suppressed (the next-smallest first) until the trust items given to the partners not
+    shown come from no organisation or from at least ``min_n`` distinct ones, and the value
+    items likewise (:func:`~partner_analytics.analysis.small_cells.complementary_suppression`).
     """
     p.require("relationships", by="network_metrics")
     edges = network_edges(p, wave=wave)
@@ -295,11 +304,42 @@ def network_metrics(p, *, wave=None, min_n: int | None = None) -> pd.DataFrame:
         out[c] = out[c].fillna(0).astype("int64")
     out["trust_received_pct"] = 100 * out["trust_received"] / ITEM_MAX
     out["value_received_pct"] = 100 * out["value_received"] / ITEM_MAX
-    out["suppressed"] = (out["n_raters"] < min_n).astype("bool")
+    out["suppressed"] = _suppressed(out, edges, min_n)
     out["wave_end"] = periods_end(out["wave"])
     out = out.merge(p.partners[["partner_id", "name", "sector"]], on="partner_id", how="left")
     out = out.sort_values(["wave_end", "wave", "partner_id"], ignore_index=True)
     return out[cols]
+
+
+def _suppressed(out: pd.DataFrame, edges: pd.DataFrame, min_n: int) -> np.ndarray:
+    """The partners whose trust and value received are not shown.
+
+    A partner rated by fewer than ``min_n`` organisations, or whose trust (value) received
+    is the mean of 1 to ``min_n - 1`` organisations' items, is suppressed. The partners
+    rated in a wave are the parts of the wave's mean trust and value (network_summary's,
+    over every rated pair): so, by :func:`complementary_suppression`, more partners are
+    suppressed until the trust items given to the partners not shown come from no
+    organisation or from at least ``min_n`` (distinct organisations: one organisation rates
+    several partners), and the value items likewise. Levels are not averaged: degrees and
+    edges are counts of ties, shown for every partner.
+    """
+    small = (
+        (out["n_raters"] < min_n)
+        | out["n_trust"].between(1, min_n - 1)
+        | out["n_value"].between(1, min_n - 1)
+    ).to_numpy(dtype=bool)
+    keys = list(zip(out["wave"], out["partner_id"], strict=True))
+
+    def raters(mask: pd.Series) -> list[frozenset]:
+        e = edges[mask.to_numpy(dtype=bool)]
+        who = e.groupby(["wave", "to_partner_id"], observed=True)["from_partner_id"].agg(frozenset)
+        return [who.get(k, frozenset()) for k in keys]
+
+    families = [raters(edges["trust"].notna()), raters(edges["value"].notna())]
+    return complementary_suppression(
+        out["wave"].to_numpy(), out["n_raters"].to_numpy(), small, min_n=min_n,
+        units=families, order=out["partner_id"].to_numpy(),
+    )  # fmt: skip
 
 
 def network_summary(p, *, wave=None) -> pd.DataFrame:

@@ -12,7 +12,9 @@ appendix, the dashboards' error page, the command line's listings when they use 
   that names no column.
 
 Values of those columns read :data:`HIDDEN`; wherever a message quotes one (``'R12'``), or
-names a known respondent or rater id, it reads :data:`HIDDEN` too.
+names a known respondent or rater id, it reads :data:`HIDDEN` too. A value a message quotes
+after a person column's name (``rater_id 'R12'``, as a duplicate key is written) is such an
+id, even when the package's tables are not known (a package that did not load).
 """
 
 from __future__ import annotations
@@ -78,6 +80,17 @@ def known_ids(p) -> set[str]:
     return {i for i in ids if i.strip()}
 
 
+#: A person column's value quoted in a message: ``respondent_id 'R12'``.
+_NAMED_ID = re.compile(rf"(?<![\w-])(?:{'|'.join(PERSON_COLUMNS)}) (['\"])(.+?)\1")
+
+
+def _named_ids(messages) -> set[str]:
+    """The ids that messages quote after a person column's name."""
+    return {
+        m.group(2) for text in messages if isinstance(text, str) for m in _NAMED_ID.finditer(text)
+    }
+
+
 def _row_values(text):
     try:
         return json.loads(text)
@@ -119,7 +132,7 @@ def redact_problems(problems: pd.DataFrame, *, ids=()) -> pd.DataFrame:
         return pr
     shown = [is_shown(t, c) for t, c in zip(pr["table"], pr["column"], strict=True)]
     hidden_values = {v for v, s in zip(pr["value"], shown, strict=True) if not s}
-    scrub = _Scrubber(hidden_values | set(ids))
+    scrub = _Scrubber(hidden_values | set(ids) | _named_ids(pr["message"]))
     value = pr["value"].astype("object")
     pr["value"] = [
         v if s or v is None or (not isinstance(v, str) and pd.isna(v)) else HIDDEN
@@ -146,7 +159,7 @@ def redact_rejected(rejected: pd.DataFrame, *, ids=()) -> pd.DataFrame:
                     hidden.add(str(v))
                     values[col] = HIDDEN
         rows.append(values)
-    scrub = _Scrubber(hidden)
+    scrub = _Scrubber(hidden | _named_ids(rej["reason"]))
     rej["values"] = [
         scrub(json.dumps(v, ensure_ascii=False)) if isinstance(v, dict) else (HIDDEN if isinstance(t, str) and t else t)
         for v, t in zip(rows, rej["values"], strict=True)
