@@ -133,8 +133,11 @@ def _groups_table(groups: pd.DataFrame) -> Table:
     return _table(columns, rows)
 
 
-def _show_problems(console: Console, problems: pd.DataFrame, *, every: bool = False) -> None:
-    """The problems, repeated ones grouped (``every``: each on its own line)."""
+def _show_problems(
+    console: Console, problems: pd.DataFrame, *, every: bool = False, validating: bool = True
+) -> None:
+    """The problems, repeated ones grouped (``every``: each on its own line); ``validating``:
+    the command is ``validate`` (its options list the rest), else ``validate`` is named."""
     from partner_analytics.data.grouping import group_problems
 
     if not len(problems):
@@ -147,7 +150,10 @@ def _show_problems(console: Console, problems: pd.DataFrame, *, every: bool = Fa
     if len(groups) > SHOWN_GROUPS:
         _say(console, f"... and {len(groups) - SHOWN_GROUPS} more line(s) like these", style="yellow")
     if len(groups) < len(problems):
-        _say(console, f"{len(problems)} problem(s) in {len(groups)} line(s): --all lists each one, --csv FILE writes them all")
+        how = "--all lists each one, --csv FILE writes them all"
+        if not validating:
+            how = "partner-analytics validate PACKAGE --all lists each one"
+        _say(console, f"{len(problems)} problem(s) in {len(groups)} line(s): {how}")
 
 
 # --------------------------------------------------------------------------- exit codes
@@ -175,7 +181,7 @@ def _fail(exc: BaseException, heading: str | None = None) -> NoReturn:
         raise exc
     if isinstance(exc, ValidationError):
         _say(err, heading or "the package has errors and was not loaded:", style="red")
-        _show_problems(err, exc.problems)
+        _show_problems(err, exc.problems, validating=False)
         n_err = int((exc.problems["severity"] == "error").sum())
         _say(err, f"{n_err} error(s): run partner-analytics validate on the package to see every problem", style="red")
     else:
@@ -521,10 +527,24 @@ def report(
             metavar="NAMES",
         ),
     ] = None,
+    drop_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--drop-invalid",
+            help="Make the report of a package with errors without the rows that have them "
+            "(the report opens saying what was left out); without it such a package stops the report.",
+        ),
+    ] = False,
+    paper: Annotated[
+        str,
+        typer.Option(help="The page size of the printed report and the PDF: a4 or letter.", metavar="SIZE"),
+    ] = "a4",
 ) -> None:
-    """Write the periodic evaluation report (executed notebook, offline HTML, PDF).
+    """Write the periodic evaluation report (executed notebook, offline HTML, workbook of its
+    tables, PDF).
 
-    Exit 1 when a report (or any period of --periods) failed, 2 on a wrong option.
+    Exit 1 when the package has errors (unless --drop-invalid) or a report (or any period
+    of --periods) failed, 2 on a wrong option.
     """
     import warnings
 
@@ -535,21 +555,28 @@ def report(
         raise PartnerAnalyticsError("give either --as-of DATE or --periods FIRST:LAST")
     section_list = _sections(sections)
     formats = reports.parse_formats(fmt)
+    reports.page_css(paper)  # a4 or letter, checked before anything runs
     if "pdf" in formats and not reports.pdf_available():
         _say(err, f"no PDF: chromium is not installed at {reports.CHROMIUM}; writing HTML only", style="yellow")
-    options = {"out": out_dir, "formats": formats, "title": title, "min_n": min_n, "sections": section_list}
+    options = {
+        "out": out_dir, "formats": formats, "title": title, "min_n": min_n,
+        "sections": section_list, "drop_invalid": drop_invalid, "paper": paper,
+    }  # fmt: skip
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", reports.ReportWarning)  # said above
         if periods is None:
             try:
                 written = reports.render_report(path, as_of=as_of, previous=previous, **options)
+            except ValidationError as exc:
+                _fail(exc, f"{path}: the package has errors; no report was written "
+                           "(--drop-invalid makes one without the rows that have them):")  # fmt: skip
             except (PartnerAnalyticsError, OSError):
                 raise
             except Exception as exc:  # noqa: BLE001 - say what failed, exit 1
                 raise _Failed(f"the report failed: {reports.error_text(exc)}") from None
-            for kind in ("notebook", "pdf"):
+            for kind, what in (("notebook", "notebook"), ("xlsx", "tables (workbook)"), ("pdf", "pdf")):
                 if kind in written:
-                    _say(out, f"{kind}: {written[kind]}")
+                    _say(out, f"{what}: {written[kind]}")
             _say(out, f"HTML report: {written['html']}")
             return
         if previous is not None:
