@@ -654,6 +654,7 @@ def dashboards(
 # --- survey: exports in, forms out (partner_analytics.importers.survey) -------------------
 
 survey_app = typer.Typer(
+    cls=_Group,  # help in plain words, like the other commands
     help="Survey exports in, survey forms out: detect an export, import it into a package, write a form.",
     no_args_is_help=True,
 )
@@ -679,10 +680,19 @@ def _survey_say(text: str) -> None:
 
 @survey_app.command("detect")
 def survey_detect(
-    export: Annotated[Path, typer.Argument(help="The survey export (.xlsx, .csv, .zip of CSV files, .sav).")],
-    form: Annotated[Path | None, typer.Option("--form", help="The XLSForm the export came from.")] = None,
-    package: Annotated[Path | None, typer.Option("--package", help="The package, to match partners and questions.")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Write the draft mapping (YAML) here.")] = None,
+    export: Annotated[
+        Path, typer.Argument(help="The survey export (.xlsx, .csv, .zip of CSV files, .sav).", metavar="EXPORT")
+    ],
+    form: Annotated[
+        Path | None, typer.Option("--form", help="The XLSForm the export came from.", metavar="FILE")
+    ] = None,
+    package: Annotated[
+        Path | None,
+        typer.Option("--package", help="The package, to match partners and questions.", metavar="PACKAGE"),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the draft mapping (YAML) here.", metavar="FILE")
+    ] = None,
 ) -> None:
     """Say which tool wrote an export and what it holds (first line: tool: NAME); draft a mapping."""
     from partner_analytics.importers.survey import detect_export
@@ -702,10 +712,15 @@ def survey_detect(
 
 @survey_app.command("import")
 def survey_import(
-    export: Annotated[Path, typer.Argument(help="The survey export.")],
-    mapping: Annotated[Path, typer.Option("--mapping", help="The mapping file (YAML).")],
-    into: Annotated[Path, typer.Option("--into", help="The package folder to write the tables into.")],
-    store: Annotated[Path | None, typer.Option("--store", help="Also append the package to this DuckDB store.")] = None,
+    export: Annotated[Path, typer.Argument(help="The survey export to import.", metavar="EXPORT")],
+    mapping: Annotated[Path, typer.Option("--mapping", help="The mapping file (YAML).", metavar="FILE")],
+    into: Annotated[
+        Path, typer.Option("--into", help="The package folder to write the tables into.", metavar="FOLDER")
+    ],
+    store: Annotated[
+        Path | None,
+        typer.Option("--store", help="Also append the package to this DuckDB store.", metavar="FILE"),
+    ] = None,
     replace: Annotated[
         bool, typer.Option("--replace", help="Replace files of the same source even if edited since.")
     ] = False,
@@ -733,13 +748,28 @@ def survey_import(
 @survey_app.command("form")
 def survey_form(
     package: PathArg,
-    form_out: Annotated[Path, typer.Option("--out", help="The XLSForm to write (.xlsx); FORM.mapping.yml goes beside it.")],
-    lang: Annotated[str, typer.Option("--lang", help="Label languages, e.g. en,fr,es,pt,de,nb.")] = "en",
+    form_out: Annotated[
+        Path,
+        typer.Option(
+            "--out", help="The XLSForm to write (.xlsx); FORM.mapping.yml goes beside it.", metavar="FILE"
+        ),
+    ],
+    lang: Annotated[
+        str, typer.Option("--lang", help="Label languages, e.g. en,fr,es,pt,de,nb.", metavar="LANGUAGES")
+    ] = "en",
     respondent: Annotated[
-        str, typer.Option("--respondent", help="submission (each submission is a respondent) or email (asked, pseudonymised).")
+        str,
+        typer.Option(
+            "--respondent",
+            help="submission (each submission is a respondent) or email (asked, pseudonymised).",
+            metavar="WHO",
+        ),
     ] = "submission",
     wave: Annotated[
-        str | None, typer.Option("--wave", help="The wave of every submission (default: each submission's quarter).")
+        str | None,
+        typer.Option(
+            "--wave", help="The wave of every submission (default: each submission's quarter).", metavar="WAVE"
+        ),
     ] = None,
 ) -> None:
     """Write the package's instrument as an XLSForm (KoboToolbox, ODK) and the mapping that imports it."""
