@@ -267,14 +267,19 @@ def display_frame(
     suppressed_col: str = "suppressed",
     min_n: int | None = None,
     rename: dict[str, str] | None = None,
+    codes=(),
 ) -> pd.DataFrame:
     """A frame of text for a page: numeric columns formatted, suppressed rows "n < {min_n}".
 
-    ``numbers`` maps column -> digits. Columns not listed are shown as they are. ``min_n``
-    defaults to the threshold the analysis frame was computed with
+    ``numbers`` maps column -> digits. ``codes``: columns of codes (quadrant, stance,
+    sector, status, band...) written in words (:func:`label`). Other columns are shown as
+    they are. ``min_n`` defaults to the threshold the analysis frame was computed with
     (``frame.attrs["min_n"]``).
     """
     out = frame.copy()
+    for col in codes:
+        if col in out:
+            out[col] = [label(v) for v in out[col]]
     if min_n is None:
         min_n = frame.attrs.get("min_n")
     supp = (
