@@ -178,6 +178,18 @@ class _Rows(list):
             }
         )
 
+    def headline(self, rule, severity, row: pd.Series, *, period, previous=None, **size) -> None:
+        """A finding about a headline figure (``row`` of headline_figures, indexed by
+        figure): its label, now and (unless given) previous value; ``size``: scale, level."""
+        before = row["previous"] if previous is None else previous
+        self.add(rule, severity, "headline", row.name, row["label"], row["now"], before,
+                 period=period, **size)  # fmt: skip
+
+
+def _percent_level(row: pd.Series) -> dict:
+    """The scale and level of a percentage that should be 100 (follow-through, fulfilment)."""
+    return {"scale": _PERCENT, "level": (100.0 - row["now"]) / _PERCENT}
+
 
 # --------------------------------------------------------------------------- rules
 
@@ -209,17 +221,10 @@ def _indicators(now: Snapshot, prev: Snapshot, head: pd.DataFrame, out: _Rows) -
             )
     on = head.loc["on_track"]
     good = b is not None and on["change"] > 0
-    out.add(
-        "indicators_on_track",
-        "good" if good else "info",
-        "headline",
-        "on_track",
-        on["label"],
-        on["now"],
-        on["previous"] if b is not None else math.nan,
-        scale=max(_num(on["now_total"]), 1.0),
-        period=now.label,
-    )
+    before = on["previous"] if b is not None else math.nan
+    scale = max(_num(on["now_total"]), 1.0)
+    out.headline("indicators_on_track", "good" if good else "info", on, period=now.label,
+                 previous=before, scale=scale)  # fmt: skip
 
 
 def _commitments(now: Snapshot, prev: Snapshot, head: pd.DataFrame, out: _Rows) -> None:
@@ -248,18 +253,7 @@ def _commitments(now: Snapshot, prev: Snapshot, head: pd.DataFrame, out: _Rows) 
                 severity = "watch"
             elif ft["change"] >= RATE_STEP:
                 severity = "good"
-        out.add(
-            "follow_through",
-            severity,
-            "headline",
-            "follow_through",
-            ft["label"],
-            ft["now"],
-            ft["previous"],
-            scale=_PERCENT,
-            level=(100.0 - ft["now"]) / _PERCENT,
-            period=now.label,
-        )
+        out.headline("follow_through", severity, ft, period=now.label, **_percent_level(ft))
     up = now.get("upcoming_commitments")
     if up is not None and len(up):
         for r in up.itertuples(index=False):
@@ -325,7 +319,7 @@ def _health(now: Snapshot, prev: Snapshot, head: pd.DataFrame, out: _Rows) -> No
     if isinstance(hi["period_now"], str) and hi["period_now"] not in ("None", "nan"):
         wave = hi["period_now"]
         if bool(hi["suppressed_now"]) or pd.isna(hi["now"]):
-            out.add("health_index", "info", "headline", "health_index", hi["label"], period=wave)
+            out.headline("health_index", "info", hi, period=wave, previous=math.nan)
         else:
             idx = hi["now"]
             severity = "watch" if idx < INDEX_WATCH else "info"
@@ -336,18 +330,9 @@ def _health(now: Snapshot, prev: Snapshot, head: pd.DataFrame, out: _Rows) -> No
                     severity = "good"
                 elif change <= -INDEX_STEP:
                     severity = "watch"
-            out.add(
-                "health_index",
-                severity,
-                "headline",
-                "health_index",
-                hi["label"],
-                idx,
-                pidx,
-                scale=_PERCENT,
-                level=max(INDEX_WATCH - idx, 0.0) / _PERCENT,
-                period=wave,
-            )
+            level = max(INDEX_WATCH - idx, 0.0) / _PERCENT
+            out.headline("health_index", severity, hi, period=wave, previous=pidx,
+                         scale=_PERCENT, level=level)  # fmt: skip
     fs = now.get("factor_scores")
     if fs is not None and len(fs):
         for r in H.concern_factors(fs).itertuples(index=False):
@@ -394,18 +379,7 @@ def _contributions(now: Snapshot, prev: Snapshot, head: pd.DataFrame, out: _Rows
     severity = "info"
     if not pd.isna(s["previous"]) and s["change"] <= -RATE_STEP:
         severity = "watch"
-    out.add(
-        "fulfilment",
-        severity,
-        "headline",
-        "fulfilment",
-        s["label"],
-        s["now"],
-        s["previous"],
-        scale=_PERCENT,
-        level=(100.0 - s["now"]) / _PERCENT,
-        period=now.label,
-    )
+    out.headline("fulfilment", severity, s, period=now.label, **_percent_level(s))
     low = H.lowest_fulfilment(now.get("contribution_by_partner"))
     if low is not None and float(low["fulfilment"]) < LOW_FULFILMENT:
         name = low["partner"] if isinstance(low["partner"], str) else low["partner_id"]
@@ -433,17 +407,7 @@ def _composition(now: Snapshot, prev: Snapshot, head: pd.DataFrame, out: _Rows) 
     if div is None:
         return
     a = head.loc["active_partners"]
-    out.add(
-        "partners",
-        "info",
-        "headline",
-        "active_partners",
-        a["label"],
-        a["now"],
-        a["previous"],
-        scale=max(_num(a["now"]), 1.0),
-        period=now.label,
-    )
+    out.headline("partners", "info", a, period=now.label, scale=max(_num(a["now"]), 1.0))
     if H.composition_counts(div)["public_private_only"]:
         out.add(
             "public_private_only",
