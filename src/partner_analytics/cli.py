@@ -113,11 +113,7 @@ def _problems_table(problems: pd.DataFrame) -> Table:
 
 def _groups_table(groups: pd.DataFrame) -> Table:
     """One line per group of repeated problems (see group_problems)."""
-
-    def where(count: int, rows: str) -> str:
-        if count == 1:
-            return rows
-        return f"{count} rows: {rows}" if rows else f"{count} times"
+    from partner_analytics.data.grouping import where_text as where
 
     columns = [("severity", None), ("file", None), ("rows", "cyan"), ("column", None), ("message", None)]
     rows = (

@@ -33,6 +33,8 @@ def cell_text(v) -> str:
 _TAG = re.compile(r"<[^>]+>")
 #: Cells of a text column whose every cell is at most this long are kept on one line.
 SHORT_CELL = 10
+#: A table of at most this many rows is printed on one page (not split after its header).
+SMALL_TABLE = 12
 
 
 def min_width_chars(frame: pd.DataFrame, *, raw: Sequence[str] = ()) -> int:
@@ -88,10 +90,15 @@ def html_table(
         A column whose value heads a group of rows: it is shown once, on a line of its own
         above the group (escaped unless listed in ``raw``), not as a column.
     wide : bool
-        The table needs a wide page: printed on a landscape page of its own.
+        The table needs a wide page: printed on a landscape page of its own. A table of
+        :data:`SMALL_TABLE` rows or fewer is kept on one printed page.
     """
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    wrap = "pa-table-wrap pa-wide" if wide else "pa-table-wrap"
+    wrap = (
+        "pa-table-wrap"
+        + (" pa-wide" if wide else "")
+        + (" pa-small" if len(frame) <= SMALL_TABLE else "")
+    )
     groups = None
     if group_by is not None:
         groups = [cell_text(v) for v in frame[group_by]]

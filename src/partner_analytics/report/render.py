@@ -208,9 +208,10 @@ li.pa-hl { margin: 0.35em 0; }
   .jp-MarkdownOutput h2:first-child { margin-top: 0.8em; }
   h1, h2, h3, .pa-subtitle, caption, .pa-findings-heading { break-after: avoid; page-break-after: avoid; }
   p:has(> strong:only-child) { break-after: avoid; }
-  .pa-findings { break-after: page; page-break-after: always; gap: 0.25em; margin: 0.2em 0 0; }
+  .pa-findings { gap: 0.25em; margin: 0.2em 0 0; }
   .pa-finding { padding: 0.15em 0.6em; font-size: 9pt; }
-  .pa-finding, li.pa-hl, tr, .pa-fig, .pa-banner, blockquote.pa-note { break-inside: avoid; page-break-inside: avoid; }
+  .pa-finding, li.pa-hl, tr, .pa-fig, .pa-banner, blockquote.pa-note, .pa-small {
+    break-inside: avoid; page-break-inside: avoid; }
   .pa-table-wrap { overflow: visible; margin: 0.3em 0 0.8em; }
   .jp-RenderedHTMLCommon table.pa-table { width: 100%; font-size: 8.5pt; }
   .jp-RenderedHTMLCommon table.pa-table th, .jp-RenderedHTMLCommon table.pa-table td {

@@ -57,7 +57,7 @@ __all__ = ["SECTIONS", "anchor", "section", "show", "title_block"]
 
 #: Width and height (px) figures are drawn at; print scales them to the page (report CSS).
 FULL_WIDTH = 900
-CARD_SIZE = (560, 160)
+CARD_SIZE = (560, 135)
 #: A table whose narrowest layout needs more characters than this gets a landscape page.
 PORTRAIT_CHARS = 120
 
@@ -82,14 +82,24 @@ def _table(
     sheet: str | None = None,
     group_by: str | None = None,
     numeric=None,
+    max_rows: int | None = None,
 ) -> Block:
-    """A frame of text as an HTML table block (the one table renderer), kept for the
-    workbook beside the report (``sheet``: its name; default: the caption). A table too
-    wide for a portrait page, even wrapped, is printed on a landscape page."""
+    """A frame of text as an HTML table block (the one table renderer), kept whole for the
+    workbook beside the report (``sheet``: its name; default: the caption); ``max_rows``:
+    the rows shown in the report. A table too wide for a portrait page, even wrapped, is
+    printed on a landscape page."""
     wide = min_width_chars(frame, raw=raw) > PORTRAIT_CHARS
     ctx.keep_table(sheet or caption or "Table", frame, raw=raw)
     return _html(
-        html_table(frame, caption=caption, raw=raw, group_by=group_by, wide=wide, numeric=numeric)
+        html_table(
+            frame,
+            caption=caption,
+            raw=raw,
+            group_by=group_by,
+            wide=wide,
+            numeric=numeric,
+            max_rows=max_rows,
+        )
     )
 
 
@@ -127,14 +137,14 @@ def _figure(blocks: list[Block], build, *, height: int | None = None, **layout) 
     return True
 
 
-def _card_figure(build):
+def _card_figure(build, height: int | None = None):
     """A finding's figure, small: no title (the card has one), no legend, no notes under
-    the plot, short axis titles."""
+    the plot, short axis titles; ``height``: taller than the cards' own, for a table."""
     try:
         fig = build()
     except (ValueError, KeyError, *EXPECTED_ERRORS):
         return None
-    width, height = CARD_SIZE
+    width, height = CARD_SIZE[0], max(height or 0, CARD_SIZE[1])
     below = [a for a in fig.layout.annotations if a.yref == "paper" and (a.y or 0) < 0]
     if below:
         fig.layout.annotations = [a for a in fig.layout.annotations if a not in below]
@@ -162,8 +172,13 @@ def _radar_for_print(fig):
     for trace in fig.data:
         if getattr(trace, "theta", None) is not None:
             trace.theta = [_wrap(t) for t in trace.theta]
-    fig.update_layout(polar={"domain": {"x": [0.2, 0.8], "y": [0.04, 0.96]}},
-                      margin={"l": 20, "r": 20, "t": 90, "b": 80})  # fmt: skip
+    fig.update_layout(
+        polar={
+            "domain": {"x": [0.2, 0.8], "y": [0.04, 0.96]},
+            "angularaxis": {"tickfont": {"size": 13}},
+        },
+        margin={"l": 20, "r": 20, "t": 90, "b": 80},
+    )
     return fig
 
 
@@ -188,7 +203,8 @@ def _opening(ctx: ReportContext, key: str) -> list[Block]:
 
 
 def _card_builder(ctx: ReportContext, finding):
-    """What draws a finding's figure (None: the finding has none)."""
+    """What draws a finding's figure (None: the finding has none), or that and the
+    figure's height when the cards' own is too small for it."""
     s, rule, sid = ctx.now, finding.rule, finding.source_id
     if finding.source_kind == "indicator":
         from partner_analytics.analysis.indicators import indicator_trend
@@ -215,7 +231,8 @@ def _card_builder(ctx: ReportContext, finding):
         pg = s.get("perception_gaps")
         ids = set(ctx.findings().query("rule == @rule")["source_id"])
         codes = pg["factor_code"].astype(str)
-        return lambda: plot_perception_gaps(pg[codes.isin(ids)], wave=finding.period)
+        build = lambda: plot_perception_gaps(pg[codes.isin(ids)], wave=finding.period)
+        return build, 100 + 45 * len(ids)  # a row per factor under the sectors' header
     simple = {
         "concern_factors": ("health", "plot_factor_radar", "factor_scores"),
         "health_index": ("health", "plot_health_index", "health_index"),
@@ -265,8 +282,10 @@ def _finding_cards(ctx: ReportContext) -> list[Block]:
                 '</div><div class="pa-finding-figure">'
             )
         )
-        build = _card_builder(ctx, f)
-        fig = _card_figure(build) if build is not None else None
+        build, height = _card_builder(ctx, f), None
+        if isinstance(build, tuple):  # a figure that needs its own height
+            build, height = build
+        fig = _card_figure(build, height) if build is not None else None
         if fig is not None:
             out.append(Block("figure", fig))
         out.append(_html("</div></div></div>"))
@@ -560,7 +579,7 @@ def _health(ctx: ReportContext) -> list[Block]:
     fs = s.get("factor_scores")
     if fs is not None and len(fs):
         wave = H.latest_wave(fs)
-        _figure(out, lambda: _radar_for_print(plot_factor_radar(fs, wave=wave)), height=640)
+        _figure(out, lambda: _radar_for_print(plot_factor_radar(fs, wave=wave)), height=600)
         out.append(_table(ctx, _factor_table(H.wave_rows(fs, wave), m),
                           caption=f"Factor means in {wave}", sheet="Factor means"))  # fmt: skip
     pg = s.get("perception_gaps")
@@ -742,7 +761,13 @@ def _indicators(ctx: ReportContext) -> list[Block]:
             tr = None
         for iid in ids:
             if tr is not None and (tr["indicator_id"] == iid).any():
-                _figure(out, lambda iid=iid: plot_indicator_trend(tr, indicator_id=iid), height=330)
+                _figure(
+                    out,
+                    lambda iid=iid: plot_indicator_trend(tr, indicator_id=iid),
+                    height=340,
+                    legend={"y": -0.32},
+                    margin={"b": 95},
+                )
     return out
 
 
@@ -792,7 +817,7 @@ def _competencies(ctx: ReportContext) -> list[Block]:
     al = s.get("competency_alignment")
     if al is None:
         return out + [_missing("Competency alignment", s.problem("competency_alignment"))]
-    _figure(out, lambda: plot_priority_coverage(al))
+    _figure(out, lambda: plot_priority_coverage(al), height=640)
     t = pd.DataFrame(
         {
             "Objective": al["name"],
@@ -906,13 +931,31 @@ def _package_blocks(ctx: ReportContext) -> list[Block]:
     return out
 
 
+#: Rows of the appendix's lists printed before "and k more" (the workbook has them all).
+SHOWN_ROWS = 20
+
+
 def _quality_blocks(ctx: ReportContext) -> list[Block]:
-    """Problems and rejected rows (redacted: present.redaction), and a store's ledger."""
+    """Problems (grouped as ``validate`` prints them) and rejected rows, both redacted
+    (present.redaction), and a store's ledger; every one of them in the workbook."""
+    from partner_analytics.data.grouping import group_problems, where_text
+
     p = ctx.p
     out = [_html("<h3>Problems found when loading the package</h3>")]
     pr = redacted_problems(p)
     if len(pr):
+        g = group_problems(pr)
         t = pd.DataFrame(
+            {
+                "Severity": [label(v) for v in g["severity"]],
+                "File": g["file"].astype("object").fillna(g["table"].astype("object")).fillna(""),
+                "Rows": [where_text(n, r) for n, r in zip(g["count"], g["rows"], strict=True)],
+                "Column": g["column"].astype("object").fillna(""),
+                "Problem": g["message"].astype("object").fillna(""),
+            }
+        )
+        out.append(_table(ctx, t, sheet="Problems", max_rows=SHOWN_ROWS))
+        every = pd.DataFrame(
             {
                 "Severity": [label(v) for v in pr["severity"]],
                 "File": pr["file"].astype("object").fillna(pr["table"].astype("object")).fillna(""),
@@ -922,7 +965,10 @@ def _quality_blocks(ctx: ReportContext) -> list[Block]:
                 "Problem": pr["message"].astype("object").fillna(""),
             }
         )
-        out.append(_table(ctx, t, sheet="Problems"))
+        ctx.keep_table("Every problem", every)
+        if len(g) < len(pr):
+            out.append(_md(f"{len(pr):,} problem(s) in {len(g):,} line(s): the workbook beside "
+                           "this report lists each one (sheet *Every problem*)."))  # fmt: skip
     else:
         out.append(_md("None: the package loaded without errors or warnings."))
     out.append(_html("<h3>Rows left out because of errors</h3>"))
@@ -939,7 +985,10 @@ def _quality_blocks(ctx: ReportContext) -> list[Block]:
                 "Values": rej["values"].astype("object").fillna(""),
             }
         )
-        out.append(_table(ctx, t, sheet="Rows left out"))
+        out.append(_table(ctx, t, sheet="Rows left out", max_rows=SHOWN_ROWS))
+        if len(rej) > SHOWN_ROWS:
+            out.append(_md("The workbook beside this report lists every row left out (sheet "
+                           "*Rows left out*)."))  # fmt: skip
     else:
         out.append(_md("None."))
     if p.ledger is not None and len(p.ledger):
