@@ -129,11 +129,8 @@ def _groups_table(groups: pd.DataFrame) -> Table:
     return _table(columns, rows)
 
 
-def _show_problems(
-    console: Console, problems: pd.DataFrame, *, every: bool = False, validating: bool = True
-) -> None:
-    """The problems, repeated ones grouped (``every``: each on its own line); ``validating``:
-    the command is ``validate`` (its options list the rest), else ``validate`` is named."""
+def _show_problems(console: Console, problems: pd.DataFrame, *, every: bool = False) -> None:
+    """The problems, repeated ones grouped (``every``: each on its own line)."""
     from partner_analytics.data.grouping import group_problems
 
     if not len(problems):
@@ -146,10 +143,7 @@ def _show_problems(
     if len(groups) > SHOWN_GROUPS:
         _say(console, f"... and {len(groups) - SHOWN_GROUPS} more line(s) like these", style="yellow")
     if len(groups) < len(problems):
-        how = "--all lists each one, --csv FILE writes them all"
-        if not validating:
-            how = "partner-analytics validate PACKAGE --all lists each one"
-        _say(console, f"{len(problems)} problem(s) in {len(groups)} line(s): {how}")
+        _say(console, f"{len(problems)} problem(s) in {len(groups)} line(s): --all lists each one, --csv FILE writes them all")
 
 
 # --------------------------------------------------------------------------- exit codes
@@ -177,7 +171,7 @@ def _fail(exc: BaseException, heading: str | None = None) -> NoReturn:
         raise exc
     if isinstance(exc, ValidationError):
         _say(err, heading or "the package has errors and was not loaded:", style="red")
-        _show_problems(err, exc.problems, validating=False)
+        _show_problems(err, exc.problems)
         n_err = int((exc.problems["severity"] == "error").sum())
         _say(err, f"{n_err} error(s): run partner-analytics validate on the package to see every problem", style="red")
     else:
