@@ -72,3 +72,20 @@ def test_sheet_names_are_short_unique_and_valid():
     assert names[0] == "A B  c"
     assert len(names[1]) == 31 and names[2].endswith("(2)") and len(names[2]) <= 31
     assert names[3] != "README" and len({n.lower() for n in names}) == 4
+
+
+def test_the_tables_travel_from_the_notebook_to_the_command_as_one_output(book, tmp_path):
+    import nbformat
+
+    from partner_analytics.report.export import TABLES_MIME, tables_sent, workbook_data
+
+    ctx, wb = book
+    data = workbook_data(ctx)
+    assert [s["name"] for s in data["sheets"]] == wb.sheetnames
+    nb = nbformat.v4.new_notebook()
+    out = nbformat.v4.new_output("display_data", data={TABLES_MIME: data})
+    nb.cells = [nbformat.v4.new_code_cell("send_tables(ctx)", outputs=[out])]
+    path = tmp_path / "n.ipynb"
+    nbformat.write(nb, path)  # a JSON output survives the notebook file
+    assert tables_sent(nbformat.read(path, as_version=4)) == data
+    assert tables_sent(nbformat.v4.new_notebook()) is None

@@ -68,6 +68,7 @@ def html_table(
     empty: str | None = None,
     group_by: str | None = None,
     wide: bool = False,
+    keep_together: bool | None = None,
 ) -> str:
     """A frame of text as an HTML table.
 
@@ -90,15 +91,15 @@ def html_table(
         A column whose value heads a group of rows: it is shown once, on a line of its own
         above the group (escaped unless listed in ``raw``), not as a column.
     wide : bool
-        The table needs a wide page: printed on a landscape page of its own. A table of
-        :data:`SMALL_TABLE` rows or fewer is kept on one printed page.
+        The table needs a wide page: printed on a landscape page of its own.
+    keep_together : bool, optional
+        Print the table on one page, never split (default: when it has
+        :data:`SMALL_TABLE` rows or fewer).
     """
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    wrap = (
-        "pa-table-wrap"
-        + (" pa-wide" if wide else "")
-        + (" pa-small" if len(frame) <= SMALL_TABLE else "")
-    )
+    if keep_together is None:
+        keep_together = len(frame) <= SMALL_TABLE
+    wrap = "pa-table-wrap" + (" pa-wide" if wide else "") + (" pa-small" if keep_together else "")
     groups = None
     if group_by is not None:
         groups = [cell_text(v) for v in frame[group_by]]

@@ -9,6 +9,10 @@ as that number, with the same rounding and a matching number format; every other
 the text the report shows, so a small cell reads "n < {min_n}" here too. Text is made
 formula-safe by :func:`partner_analytics.data.writers.spreadsheet_frame` (a cell starting
 with ``=``, ``+``, ``-`` or ``@`` is never a formula).
+
+The report command does not make the kernel write the file: the notebook hands the tables
+over as one output (:func:`send_tables`) and the command writes the workbook
+(:func:`write_workbook_data`) with openpyxl imported while the kernel was working.
 """
 
 from __future__ import annotations
@@ -22,7 +26,15 @@ import pandas as pd
 from partner_analytics.data.writers import spreadsheet_frame
 from partner_analytics.present.formats import date_text, shown_number, suppressed_text
 
-__all__ = ["sheet_names", "write_workbook"]
+__all__ = [
+    "TABLES_MIME",
+    "send_tables",
+    "sheet_names",
+    "tables_sent",
+    "workbook_data",
+    "write_workbook",
+    "write_workbook_data",
+]
 
 _TAG = re.compile(r"<[^>]+>")
 _BAD = re.compile(r"[\[\]:*?/\\]")
@@ -88,38 +100,85 @@ def _cell(ws, value, font):
     return cell
 
 
+def workbook_data(ctx) -> dict:
+    """The workbook of the report ``ctx`` as plain data: ``{"sheets": [{"name", "columns",
+    "rows"}]}``, README first, then the tables shown, every cell the text the report shows
+    (HTML in a cell reduced to its words). JSON-safe: the report command receives it from
+    the notebook (:func:`send_tables`) and writes the file itself (:func:`write_workbook_data`)
+    while nothing else is running."""
+    import partner_analytics
+
+    readme = _readme(ctx)
+    readme.loc[len(readme)] = ("partner_analytics version", partner_analytics.__version__)
+    tables = [("README", readme, ())] + [
+        (name, frame, raw)
+        for name, (frame, raw) in zip(sheet_names(ctx.tables), ctx.tables.values(), strict=True)
+    ]
+    sheets = []
+    for name, frame, raw in tables:
+        text = _plain(frame, raw)
+        sheets.append(
+            {
+                "name": name,
+                "columns": [str(c) for c in text.columns],
+                "rows": [[str(v) for v in row] for row in text.itertuples(index=False)],
+            }
+        )
+    return {"sheets": sheets}
+
+
+#: The mimetype of the output that carries the tables of a report to the report command.
+TABLES_MIME = "application/vnd.partner-analytics.tables+json"
+
+
+def send_tables(ctx) -> None:
+    """Hand the tables of the report to the command that runs the notebook: one output of
+    :data:`TABLES_MIME` holding :func:`workbook_data` (not shown in the HTML)."""
+    from IPython.display import display
+
+    display({TABLES_MIME: workbook_data(ctx)}, raw=True)
+
+
+def tables_sent(nb) -> dict | None:
+    """The tables a notebook's run handed over (:func:`send_tables`); None without them."""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if TABLES_MIME in data:
+                return data[TABLES_MIME]
+    return None
+
+
 def write_workbook(ctx, path: str | Path) -> Path:
     """Write the tables the report ``ctx`` has shown to an ``.xlsx`` file (see the module).
 
     Returns the path written.
     """
+    return write_workbook_data(workbook_data(ctx), path)
+
+
+def write_workbook_data(data: dict, path: str | Path) -> Path:
+    """Write :func:`workbook_data` to an ``.xlsx`` file: a sheet per table, header in bold,
+    shown numbers as numbers (:func:`~partner_analytics.present.formats.shown_number`),
+    text formula-safe (:func:`~partner_analytics.data.writers.spreadsheet_frame`)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    import partner_analytics
-
     path = Path(path)
     wb = Workbook(write_only=True)
     bold = Font(bold=True)
-    readme = _readme(ctx)
-    readme.loc[len(readme)] = ("partner_analytics version", partner_analytics.__version__)
-    tables = [("README", readme, ())] + [
-        (name, frame, raw)
-        for name, (_, (frame, raw)) in zip(sheet_names(ctx.tables), ctx.tables.items(), strict=True)
-    ]
-    for name, frame, raw in tables:
-        ws = wb.create_sheet(title=name)
-        text = _plain(frame, raw)
+    for sheet in data["sheets"]:
+        ws = wb.create_sheet(title=sheet["name"])
+        columns = sheet["columns"]
+        text = pd.DataFrame(sheet["rows"], columns=range(len(columns)), dtype="str")
         safe = spreadsheet_frame(text)
         # column widths go out before the rows in a write-only sheet
-        for i, c in enumerate(text.columns):
-            longest = max([len(str(c)), *(min(len(v), 60) for v in text[c])])
+        for i, c in enumerate(columns):
+            longest = max([len(c), *(min(len(v), 60) for v in text[i])])
             ws.column_dimensions[get_column_letter(i + 1)].width = longest + 2
-        header = spreadsheet_frame(
-            pd.DataFrame([list(text.columns)], columns=range(len(text.columns)))
-        )
+        header = spreadsheet_frame(pd.DataFrame([columns], columns=range(len(columns))))
         ws.append([_cell(ws, h, bold) for h in header.iloc[0]])
         for shown, written in zip(
             text.itertuples(index=False), safe.itertuples(index=False), strict=True

@@ -376,6 +376,10 @@ class _WarmExporter(threading.Thread):
     def run(self) -> None:
         try:
             import nbformat
+            from openpyxl import Workbook  # noqa: F401
+
+            # the workbook is written here once the kernel is done: openpyxl ready by then
+            import partner_analytics.report.export  # noqa: F401
 
             exporter = _html_exporter()
             nb = nbformat.v4.new_notebook()
@@ -391,7 +395,7 @@ class _WarmExporter(threading.Thread):
 
 
 def notebook_to_html(
-    notebook: str | Path,
+    notebook,
     html_path: str | Path,
     *,
     title: str | None = None,
@@ -404,12 +408,13 @@ def notebook_to_html(
     no require.js / MathJax / mermaid CDN links, report CSS inlined, a table of contents
     of the section headings after the subtitle. plotly.js is in the notebook's outputs
     (written once by the template), so the page works from file:// without network.
+    ``notebook``: its path, or the notebook itself (read already; it is changed).
     ``exporter``: a ready exporter from :func:`_html_exporter` (default: a new one).
     ``paper``: "a4" or "letter", the page size when the page is printed (:func:`page_css`).
     """
     import nbformat
 
-    nb = nbformat.read(notebook, as_version=4)
+    nb = notebook if hasattr(notebook, "cells") else nbformat.read(notebook, as_version=4)
     printed, running = _report_title(nb)
     title = title or printed
     pages = page_css(paper, running)
@@ -538,7 +543,7 @@ def render_report(
         "min_n": None if min_n is None else int(min_n),
         "sections": list(sections) if sections is not None else None,
         "drop_invalid": bool(drop_invalid),
-        "workbook": str(folder / f"{stem}.xlsx"),
+        "workbook": "output",  # the notebook hands its tables over; the workbook is written here
     }
     nb = _template(params["sections"])
     warm = _WarmExporter()
@@ -560,13 +565,19 @@ def render_report(
         if getattr(exc, "ename", None) == "ValidationError":
             _stop_on_errors(src, nb_path)
         raise
+    import nbformat
+
+    from partner_analytics.report.export import tables_sent, write_workbook_data
+
     written = {"notebook": nb_path}
+    executed = nbformat.read(nb_path, as_version=4)
+    exporter = warm.take()
+    tables = tables_sent(executed)
+    if tables is not None:
+        written["xlsx"] = write_workbook_data(tables, folder / f"{stem}.xlsx")
     written["html"] = notebook_to_html(
-        nb_path, folder / f"{stem}.html", title=title, exporter=warm.take(), paper=paper
+        executed, folder / f"{stem}.html", title=title, exporter=exporter, paper=paper
     )
-    xlsx = Path(params["workbook"])
-    if xlsx.is_file():
-        written["xlsx"] = xlsx
     if "pdf" in fmts:
         if pdf_available():
             written["pdf"] = html_to_pdf(written["html"], folder / f"{stem}.pdf")

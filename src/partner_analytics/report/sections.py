@@ -83,6 +83,7 @@ def _table(
     group_by: str | None = None,
     numeric=None,
     max_rows: int | None = None,
+    keep_together: bool | None = None,
 ) -> Block:
     """A frame of text as an HTML table block (the one table renderer), kept whole for the
     workbook beside the report (``sheet``: its name; default: the caption); ``max_rows``:
@@ -99,6 +100,7 @@ def _table(
             wide=wide,
             numeric=numeric,
             max_rows=max_rows,
+            keep_together=keep_together,
         )
     )
 
@@ -360,6 +362,7 @@ def _changes_table(ctx: ReportContext) -> list[Block]:
             raw=("Section", now_col, prev_col, "Change"),
             group_by="Section",
             numeric=(now_col, prev_col, "Change"),
+            keep_together=True,  # on one page: a section's name never ends a page
             sheet="What changed",
         ),
     ]
