@@ -158,3 +158,38 @@ def test_report_passes_the_sections_asked_for(tmp_path, monkeypatch):
     )
     assert result.exit_code == 0, result.output
     assert seen["sections"] == ["health", "summary"]
+
+
+def test_report_passes_drop_invalid_and_the_paper_size_a4_by_default(tmp_path, monkeypatch):
+    from partner_analytics.report import render as reports
+
+    seen = {}
+    monkeypatch.setattr(reports, "render_report", lambda path, **k: seen.update(k) or {"html": tmp_path / "r.html"})
+    args = ["report", str(CORPUS / "valid"), "--out", str(tmp_path), "--as-of", "2026-03-31"]
+    assert runner.invoke(app, args).exit_code == 0
+    assert seen["drop_invalid"] is False and seen["paper"] == "a4"
+    assert runner.invoke(app, [*args, "--drop-invalid", "--paper", "letter"]).exit_code == 0
+    assert seen["drop_invalid"] is True and seen["paper"] == "letter"
+
+
+def test_report_refuses_a_paper_size_it_does_not_know(tmp_path, monkeypatch):
+    from partner_analytics.report import render as reports
+
+    monkeypatch.setattr(reports, "render_report", lambda *a, **k: pytest.fail("no report on A3"))
+    args = ["report", str(CORPUS / "valid"), "--out", str(tmp_path), "--as-of", "2026-03-31", "--paper", "a3"]
+    result = runner.invoke(app, args, terminal_width=200)
+    assert result.exit_code == 2 and "paper must be one of a4, letter" in result.output
+
+
+@pytest.mark.parametrize("command", ["detect", "import", "form"])
+def test_the_survey_commands_help_names_no_programming_types(command):
+    import typer.main
+
+    result = runner.invoke(app, ["survey", command, "--help"], terminal_width=200)
+    assert result.exit_code == 0
+    for jargon in ("<bool>", "<str>", "<int>", "<path>", "<float>", "TEXT", "INTEGER", "{"):
+        assert jargon not in result.output, jargon
+    cmd = typer.main.get_command(app).commands["survey"].commands[command]
+    for param in cmd.params:
+        if not getattr(param, "is_flag", False):
+            assert param.metavar and param.metavar.upper() == param.metavar, param.name

@@ -116,11 +116,7 @@ def _problems_table(problems: pd.DataFrame) -> Table:
 
 def _groups_table(groups: pd.DataFrame) -> Table:
     """One line per group of repeated problems (see group_problems)."""
-
-    def where(count: int, rows: str) -> str:
-        if count == 1:
-            return rows
-        return f"{count} rows: {rows}" if rows else f"{count} times"
+    from partner_analytics.data.grouping import where_text as where
 
     columns = [("severity", None), ("file", None), ("rows", "cyan"), ("column", None), ("message", None)]
     rows = (
@@ -537,10 +533,24 @@ def report(
             metavar="NAMES",
         ),
     ] = None,
+    drop_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--drop-invalid",
+            help="Make the report of a package with errors without the rows that have them "
+            "(the report opens saying what was left out); without it such a package stops the report.",
+        ),
+    ] = False,
+    paper: Annotated[
+        str,
+        typer.Option(help="The page size of the printed report and the PDF: a4 or letter.", metavar="SIZE"),
+    ] = "a4",
 ) -> None:
-    """Write the periodic evaluation report (executed notebook, offline HTML, PDF).
+    """Write the periodic evaluation report (executed notebook, offline HTML, workbook of its
+    tables, PDF).
 
-    Exit 1 when a report (or any period of --periods) failed, 2 on a wrong option.
+    Exit 1 when the package has errors (unless --drop-invalid) or a report (or any period
+    of --periods) failed, 2 on a wrong option.
     """
     import warnings
 
@@ -551,21 +561,28 @@ def report(
         raise PartnerAnalyticsError("give either --as-of DATE or --periods FIRST:LAST")
     section_list = _sections(sections)
     formats = reports.parse_formats(fmt)
+    reports.page_css(paper)  # a4 or letter, checked before anything runs
     if "pdf" in formats and not reports.pdf_available():
         _say(err, f"no PDF: chromium is not installed at {reports.CHROMIUM}; writing HTML only", style="yellow")
-    options = {"out": out_dir, "formats": formats, "title": title, "min_n": min_n, "sections": section_list}
+    options = {
+        "out": out_dir, "formats": formats, "title": title, "min_n": min_n,
+        "sections": section_list, "drop_invalid": drop_invalid, "paper": paper,
+    }  # fmt: skip
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", reports.ReportWarning)  # said above
         if periods is None:
             try:
                 written = reports.render_report(path, as_of=as_of, previous=previous, **options)
+            except ValidationError as exc:
+                _fail(exc, f"{path}: the package has errors; no report was written "
+                           "(--drop-invalid makes one without the rows that have them):")  # fmt: skip
             except (PartnerAnalyticsError, OSError):
                 raise
             except Exception as exc:  # noqa: BLE001 - say what failed, exit 1
                 raise _Failed(f"the report failed: {reports.error_text(exc)}") from None
-            for kind in ("notebook", "pdf"):
+            for kind, what in (("notebook", "notebook"), ("xlsx", "tables (workbook)"), ("pdf", "pdf")):
                 if kind in written:
-                    _say(out, f"{kind}: {written[kind]}")
+                    _say(out, f"{what}: {written[kind]}")
             _say(out, f"HTML report: {written['html']}")
             return
         if previous is not None:
@@ -643,6 +660,7 @@ def dashboards(
 # --- survey: exports in, forms out (partner_analytics.importers.survey) -------------------
 
 survey_app = typer.Typer(
+    cls=_Group,  # help in plain words, like the other commands
     help="Survey exports in, survey forms out: detect an export, import it into a package, write a form.",
     no_args_is_help=True,
 )
@@ -668,10 +686,19 @@ def _survey_say(text: str) -> None:
 
 @survey_app.command("detect")
 def survey_detect(
-    export: Annotated[Path, typer.Argument(help="The survey export (.xlsx, .csv, .zip of CSV files, .sav).")],
-    form: Annotated[Path | None, typer.Option("--form", help="The XLSForm the export came from.")] = None,
-    package: Annotated[Path | None, typer.Option("--package", help="The package, to match partners and questions.")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Write the draft mapping (YAML) here.")] = None,
+    export: Annotated[
+        Path, typer.Argument(help="The survey export (.xlsx, .csv, .zip of CSV files, .sav).", metavar="EXPORT")
+    ],
+    form: Annotated[
+        Path | None, typer.Option("--form", help="The XLSForm the export came from.", metavar="FILE")
+    ] = None,
+    package: Annotated[
+        Path | None,
+        typer.Option("--package", help="The package, to match partners and questions.", metavar="PACKAGE"),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the draft mapping (YAML) here.", metavar="FILE")
+    ] = None,
 ) -> None:
     """Say which tool wrote an export and what it holds (first line: tool: NAME); draft a mapping."""
     from partner_analytics.importers.survey import detect_export
@@ -691,10 +718,15 @@ def survey_detect(
 
 @survey_app.command("import")
 def survey_import(
-    export: Annotated[Path, typer.Argument(help="The survey export.")],
-    mapping: Annotated[Path, typer.Option("--mapping", help="The mapping file (YAML).")],
-    into: Annotated[Path, typer.Option("--into", help="The package folder to write the tables into.")],
-    store: Annotated[Path | None, typer.Option("--store", help="Also append the package to this DuckDB store.")] = None,
+    export: Annotated[Path, typer.Argument(help="The survey export to import.", metavar="EXPORT")],
+    mapping: Annotated[Path, typer.Option("--mapping", help="The mapping file (YAML).", metavar="FILE")],
+    into: Annotated[
+        Path, typer.Option("--into", help="The package folder to write the tables into.", metavar="FOLDER")
+    ],
+    store: Annotated[
+        Path | None,
+        typer.Option("--store", help="Also append the package to this DuckDB store.", metavar="FILE"),
+    ] = None,
     replace: Annotated[
         bool, typer.Option("--replace", help="Replace files of the same source even if edited since.")
     ] = False,
@@ -722,13 +754,28 @@ def survey_import(
 @survey_app.command("form")
 def survey_form(
     package: PathArg,
-    form_out: Annotated[Path, typer.Option("--out", help="The XLSForm to write (.xlsx); FORM.mapping.yml goes beside it.")],
-    lang: Annotated[str, typer.Option("--lang", help="Label languages, e.g. en,fr,es,pt,de,nb.")] = "en",
+    form_out: Annotated[
+        Path,
+        typer.Option(
+            "--out", help="The XLSForm to write (.xlsx); FORM.mapping.yml goes beside it.", metavar="FILE"
+        ),
+    ],
+    lang: Annotated[
+        str, typer.Option("--lang", help="Label languages, e.g. en,fr,es,pt,de,nb.", metavar="LANGUAGES")
+    ] = "en",
     respondent: Annotated[
-        str, typer.Option("--respondent", help="submission (each submission is a respondent) or email (asked, pseudonymised).")
+        str,
+        typer.Option(
+            "--respondent",
+            help="submission (each submission is a respondent) or email (asked, pseudonymised).",
+            metavar="WHO",
+        ),
     ] = "submission",
     wave: Annotated[
-        str | None, typer.Option("--wave", help="The wave of every submission (default: each submission's quarter).")
+        str | None,
+        typer.Option(
+            "--wave", help="The wave of every submission (default: each submission's quarter).", metavar="WAVE"
+        ),
     ] = None,
 ) -> None:
     """Write the package's instrument as an XLSForm (KoboToolbox, ODK) and the mapping that imports it."""

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from partner_analytics.data.grouping import GROUP_COLUMNS, group_problems
+from partner_analytics.data.grouping import GROUP_COLUMNS, group_problems, where_text
 
 COLUMNS = ["severity", "table", "file", "row", "column", "value", "message"]
 
@@ -113,3 +113,9 @@ def test_many_problems_are_grouped_fast():
     out = group_problems(problems)
     assert out["count"].tolist() == [n // 2, n // 2]
     assert out["rows"].tolist() == ["2, 4, 6, ...", "3, 5, 7, ..."]
+
+
+def test_a_group_says_where_it_is_in_words():
+    assert where_text(1, "12") == "12"
+    assert where_text(41, "2, 3, 4, ...") == "41 rows: 2, 3, 4, ..."
+    assert where_text(3, "") == "3 times"  # problems of a whole table or file

@@ -74,7 +74,7 @@ def test_the_reports_rejected_rows_and_problems_hide_comments_emails_and_ids():
     assert all(s in raw for s in SECRETS)  # the package does carry them
     ctx = report_context(p, as_of="2022-12-31", run_time="T", sections=["appendix"])
     text = "\n".join(b.text() for b in section(ctx, "appendix"))
-    assert "Rejected rows" in text and HIDDEN in text
+    assert "Rows left out because of errors" in text and HIDDEN in text
     for secret in SECRETS:
         assert secret not in text
     # the score that was wrong is still named: it is what the user must correct

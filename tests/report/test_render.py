@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -243,21 +244,181 @@ def _text_outputs(path: Path) -> list[str]:
     return joined.split("\n")
 
 
-@pytest.mark.slow
-def test_the_same_command_twice_gives_the_same_numbers_and_a_pdf(sample_run, tmp_path):
-    out, _ = sample_run
+@pytest.fixture(scope="module")
+def second_run(sample_run, tmp_path_factory):
+    """The same command again, with a PDF where chromium is installed: the one PDF render
+    of this module."""
+    out = tmp_path_factory.mktemp("again")
     formats = "html,pdf" if reports.pdf_available() else "html"
-    result = _run(SAMPLE, "--as-of", "2026-Q3", "--out", tmp_path, "--format", formats)
+    result = _run(SAMPLE, "--as-of", "2026-Q3", "--out", out, "--format", formats)
     assert result.exit_code == 0, result.output
+    return out, result.output
+
+
+@pytest.mark.slow
+def test_the_same_command_twice_gives_the_same_numbers(sample_run, second_run):
+    out, _ = sample_run
+    again, _ = second_run
     first = _text_outputs(out / "report-2026-Q3.ipynb")
-    second = _text_outputs(tmp_path / "report-2026-Q3.ipynb")
+    second = _text_outputs(again / "report-2026-Q3.ipynb")
     assert len(first) == len(second)
     diff = [(a, b) for a, b in zip(first, second, strict=True) if a != b]
     assert diff == []
-    if reports.pdf_available():
-        pdf = tmp_path / "report-2026-Q3.pdf"
-        assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 100_000
-        assert f"pdf: {pdf}" in result.output
+
+
+needs_pdf_tools = pytest.mark.skipif(
+    not reports.pdf_available() or shutil.which("pdftoppm") is None,
+    reason="needs Debian's chromium and pdftoppm (poppler-utils)",
+)
+
+
+def _pdf_pages(pdf: Path, dpi: int = 20) -> list:
+    """Every page of a PDF as a grey image (numpy array, 0 black .. 255 white)."""
+    import subprocess
+    import tempfile
+
+    import numpy as np
+
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), str(pdf), f"{tmp}/p"], check=True)
+        pages = []
+        for f in sorted(Path(tmp).glob("p*.pgm")):
+            _, w, h, _, data = f.read_bytes().split(maxsplit=4)
+            w, h = int(w), int(h)
+            pages.append(np.frombuffer(data[: w * h], np.uint8).reshape(h, w))
+    return pages
+
+
+def _page_texts(pdf: Path) -> list[str]:
+    import subprocess
+
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return text.split("\f")[:-1]
+
+
+@pytest.mark.slow
+@needs_pdf_tools
+def test_the_pdf_fits_a4_pages_none_nearly_empty_nothing_past_the_edge(second_run):
+    out, output = second_run
+    pdf = out / "report-2026-Q3.pdf"
+    assert f"pdf: {pdf}" in output and pdf.read_bytes()[:5] == b"%PDF-"
+    pages = _pdf_pages(pdf)
+    assert 8 <= len(pages) < 20
+    mm = 20 / 25.4  # pixels per millimetre at 20 dpi
+    for i, page in enumerate(pages, 1):
+        h, w = page.shape
+        size = sorted((h / mm, w / mm))  # A4 (210 x 297 mm), either way round
+        assert abs(size[0] - 210) < 3 and abs(size[1] - 297) < 3, (i, page.shape)
+        band = int(14 * mm)  # the header and footer lines live in the top and bottom margins
+        body = page[band : h - band]
+        # nothing runs into the side margins: what is wider than the page is cut there
+        assert (body[:, : int(8 * mm)] < 230).sum() == 0, f"page {i}: ink in the left margin"
+        assert (body[:, w - int(8 * mm) :] < 230).sum() == 0, f"page {i}: ink in the right margin"
+        # no page nearly empty (a heading alone, a lost scrollbar): content over a fifth of it
+        ink = np.flatnonzero((body < 230).any(axis=1))
+        assert len(ink) and (ink[-1] - ink[0]) / body.shape[0] > 0.2, f"page {i} is nearly empty"
+
+
+@pytest.mark.slow
+@needs_pdf_tools
+def test_every_page_names_the_partnership_and_period_and_its_number(second_run):
+    out, _ = second_run
+    texts = _page_texts(out / "report-2026-Q3.pdf")
+    for i, text in enumerate(texts, 1):
+        assert "Circular Region Partnership · 2026-Q3" in text, i
+        assert f"Page {i} of {len(texts)}" in text, i
+        # a section heading never ends a page: it is kept with what it heads
+        lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+        body = [ln for ln in lines if not ln.startswith(("Page ", "Circular Region Partnership ·"))]
+        assert body and body[-1] not in SECTIONS.values(), (i, body[-1])
+    assert "Key findings" in texts[0]  # the executive summary is the first page
+    # no plotly toolbar and no raw code printed
+    joined = "\n".join(texts)
+    for code in ("manage_closely", "not_available", "contracted_delivery", "loose_network",
+                 "Parameter title", "null"):  # fmt: skip
+        assert code not in joined, code
+
+
+@pytest.mark.slow
+def test_a_workbook_of_every_table_is_written_beside_the_html(sample_run):
+    import openpyxl
+
+    out, output = sample_run
+    xlsx = out / "report-2026-Q3.xlsx"
+    assert f"tables (workbook): {xlsx}" in output
+    wb = openpyxl.load_workbook(xlsx)
+    assert wb.sheetnames[:2] == ["README", "What changed"]
+    assert {"Power-interest grid", "Factor means", "Follow-through", "Indicator status"} <= set(
+        wb.sheetnames
+    )
+    readme = dict(wb["README"].iter_rows(min_row=2, max_col=2, values_only=True))
+    assert readme["Partnership"] == "Circular Region Partnership"
+    assert readme["Report day"] == "30 Sep 2026 (2026-Q3)"
+
+
+@pytest.mark.slow
+def test_the_html_shows_plain_names_not_codes(sample_html):
+    # the text a reader sees: no tags, no scripts (plotly's JSON keeps its codes)
+    body = re.sub(r"<script.*?</script>|<style.*?</style>", " ", sample_html, flags=re.DOTALL)
+    text = re.sub(r"<[^>]+>", " ", body)
+    for code in ("manage_closely", "keep_satisfied", "not_available", "substantial_progress",
+                 "civil_society", "contracted_delivery", "loose_network", "in_place",
+                 "Parameter title", "null", '["summary"'):  # fmt: skip
+        assert code not in text, code
+    assert "Mutuality factors (Proving Services" in text  # the instrument in words
+
+
+def _broken_package(tmp_path: Path) -> Path:
+    """The sample with 41 contributions of an unknown partner and a commitment due 'n/a'."""
+    pkg = tmp_path / "broken"
+    shutil.copytree(SAMPLE, pkg)
+    c = pd.read_csv(pkg / "contributions.csv", dtype=str, keep_default_na=False)
+    c.loc[0:40, "partner_id"] = "P99"
+    c.to_csv(pkg / "contributions.csv", index=False)
+    k = pd.read_csv(pkg / "commitments.csv", dtype=str, keep_default_na=False)
+    k.loc[1, "due_date"] = "n/a"
+    k.to_csv(pkg / "commitments.csv", index=False)
+    return pkg
+
+
+@pytest.mark.slow
+@needs_sample
+def test_a_package_with_errors_stops_the_report_with_the_problems_grouped(tmp_path):
+    pkg = _broken_package(tmp_path)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["report", str(pkg), "--as-of", "2026-Q3", "--out", str(out)],
+                           terminal_width=200)  # fmt: skip
+    assert result.exit_code == 1, result.output
+    assert "the package has errors; no report was written" in result.output
+    assert "--drop-invalid" in result.output
+    # grouped as validate prints them: the 41 rows of one unknown partner on one line
+    assert "41 rows: 2, 3, 4, ..." in result.output
+    assert "unknown partner_id 'P99'" in result.output
+    assert "leave the cell empty" in result.output
+    assert not any(out.glob("report-*"))  # nothing written
+
+
+@pytest.mark.slow
+@needs_sample
+def test_with_drop_invalid_the_report_opens_saying_what_was_left_out(tmp_path):
+    pkg = _broken_package(tmp_path)
+    written = reports.render_report(
+        pkg,
+        as_of="2026-Q3",
+        out=tmp_path / "out",
+        drop_invalid=True,
+        sections=["summary", "appendix"],
+    )
+    html = written["html"].read_text(encoding="utf-8")
+    banner = html[html.index('class="pa-banner"') :].split("</div>")[0]
+    assert banner.index("leaves out rows with errors") < banner.index("Contributions")
+    assert "41 of 220 rows left out" in banner
+    assert "Affects: Contributions (headline figures: Contributions delivered (to date)" in banner
+    assert "1 of 56 rows left out" in banner  # the commitment due 'n/a'
+    # the banner comes before the summary
+    assert html.index('class="pa-banner"') < html.index("Key findings")
 
 
 # --------------------------------------------------------------------------- missing tables, batch
@@ -293,16 +454,17 @@ def test_a_batch_goes_on_past_a_failing_period_and_exits_1(tmp_path, monkeypatch
     html = (out / "report-2026-Q3.html").read_text(encoding="utf-8")
     for heading in SECTIONS.values():
         assert re.search(r"<h2[^>]*>" + re.escape(heading), html), heading
-    for table in (
-        "stakeholder_ratings",
-        "assessments",
-        "commitments",
-        "contributions",
-        "indicators",
-        "readiness",
+    # each section says in plain words what the package lacks (no "needs table 'x'")
+    for words, table in (
+        ("stakeholder ratings", "stakeholder_ratings"),
+        ("collaboration survey answers", "assessments"),
+        ("commitments", "commitments"),
+        ("contributions", "contributions"),
+        ("indicators", "indicators"),
+        ("readiness reviews", "readiness"),
     ):
-        assert f"needs table &#x27;{table}&#x27;" in html or f"needs table '{table}'" in html, table
-    assert "Traceback" not in html
+        assert f"The package has no {words} (no {table} table)" in html, table
+    assert "needs table" not in html and "Traceback" not in html
 
 
 def test_a_batch_period_without_a_package_is_reported_not_raised(tmp_path):
@@ -311,3 +473,14 @@ def test_a_batch_period_without_a_package_is_reported_not_raised(tmp_path):
     )
     assert [r.period for r in results] == ["2026-Q2", "2026-Q3"]
     assert all(not r.ok and r.error.startswith("FileNotFoundError: no package at") for r in results)
+
+
+def test_the_printed_pages_are_a4_unless_letter_is_asked_and_the_header_is_text():
+    a4 = reports.page_css("a4", 'Évora "Partners" </style><script>x')
+    assert "size: A4;" in a4 and "size: A4 landscape;" in a4
+    assert 'counter(page) " of " counter(pages)' in a4
+    # the partnership's name cannot end the style element or the CSS string
+    assert "</style>" not in a4 and "<script>" not in a4 and '"Partners"' not in a4
+    assert "size: letter;" in reports.page_css("letter")
+    with pytest.raises(ValueError, match="a4, letter"):
+        reports.page_css("a3")

@@ -37,6 +37,7 @@ from partner_analytics.data.periods import previous_day
 __all__ = [
     "ALL",
     "HEADLINE_COLUMNS",
+    "HEADLINE_LABELS",
     "ON_TRACK",
     "composition_counts",
     "concern_factors",
@@ -535,6 +536,12 @@ _HEADLINES = [
     ("alignment_index", "Competency alignment index (0-100)", "competencies", "points", "higher"),
     ("readiness", "Readiness score (%)", "readiness", "percent", "higher"),
 ]  # fmt: skip
+
+#: section -> the labels of its headline figures, in report order
+HEADLINE_LABELS: dict[str, tuple[str, ...]] = {
+    sec: tuple(lab for _, lab, s, _, _ in _HEADLINES if s == sec)
+    for sec in dict.fromkeys(s for _, _, s, _, _ in _HEADLINES)
+}
 
 
 class _Figures(dict):

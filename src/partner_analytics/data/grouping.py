@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["GROUP_COLUMNS", "group_problems"]
+__all__ = ["GROUP_COLUMNS", "group_problems", "where_text"]
 
 #: The columns of :func:`group_problems`' result.
 GROUP_COLUMNS = ["severity", "table", "file", "column", "message", "count", "rows"]
@@ -40,7 +40,9 @@ def group_problems(problems: pd.DataFrame, *, first: int = 3) -> pd.DataFrame:
     if first < 1:
         raise ValueError(f"first must be at least 1, got {first}")
     if problems.empty:
-        return pd.DataFrame({c: pd.Series(dtype="int64" if c == "count" else "str") for c in GROUP_COLUMNS})
+        return pd.DataFrame(
+            {c: pd.Series(dtype="int64" if c == "count" else "str") for c in GROUP_COLUMNS}
+        )
     frame = problems.reset_index(drop=True)
     grouped = frame.groupby(_KEYS, dropna=False, sort=False)
     group = grouped.ngroup()
@@ -53,7 +55,9 @@ def group_problems(problems: pd.DataFrame, *, first: int = 3) -> pd.DataFrame:
     text = pd.Series("", index=groups, dtype="str")
     for k in range(first):  # the k-th row of every group at once
         kth = rows[nth == k]
-        number = pd.Series(kth["row"].astype("int64").to_numpy(), index=kth["g"].to_numpy(), dtype="int64")
+        number = pd.Series(
+            kth["row"].astype("int64").to_numpy(), index=kth["g"].to_numpy(), dtype="int64"
+        )
         number = number.astype("str").reindex(groups)
         given = number.notna()
         text = text.where(~given, text + ("" if k == 0 else ", ") + number.fillna(""))
@@ -63,3 +67,11 @@ def group_problems(problems: pd.DataFrame, *, first: int = 3) -> pd.DataFrame:
     rank = heads["severity"].map(_SEVERITY_ORDER).fillna(len(_SEVERITY_ORDER))
     order = rank.sort_values(kind="stable").index
     return heads.loc[order, GROUP_COLUMNS].reset_index(drop=True)
+
+
+def where_text(count: int, rows: str) -> str:
+    """Where a group of :func:`group_problems` is, in words: its row ("12"), or how many
+    rows and the first of them ("41 rows: 2, 3, 4, ..."), or how many times ("3 times")."""
+    if count == 1:
+        return rows
+    return f"{count} rows: {rows}" if rows else f"{count} times"

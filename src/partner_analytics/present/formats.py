@@ -10,24 +10,93 @@ its threshold.
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 
-from partner_analytics.figures.theme import SECTOR_LABELS, STATUS_LABELS, date_text, suppressed_text
+from partner_analytics.figures.theme import (
+    QUADRANT_LABELS,
+    SECTOR_LABELS,
+    STATUS_LABELS,
+    date_text,
+    suppressed_text,
+)
 
 __all__ = [
+    "INSTRUMENT_LABELS",
+    "LABELS",
+    "TABLE_WORDS",
     "date_text",
     "display_frame",
+    "fmt_amount",
     "fmt_change",
     "fmt_delta",
     "fmt_money",
     "fmt_number",
     "fmt_percent",
     "fmt_value",
+    "instrument_text",
     "iso_date",
     "label",
+    "plain_reason",
+    "shown_number",
     "suppressed_text",
 ]
+
+#: Plain words for every code a page shows: the one mapping of the report, the dashboards
+#: and the notebooks (sector, indicator status, quadrant, band, stance, readiness status,
+#: highlight severity). Codes not listed read with their underscores as spaces.
+LABELS: dict[str, str] = {
+    **SECTOR_LABELS,
+    **STATUS_LABELS,
+    **QUADRANT_LABELS,
+    # collaboration-health bands (factor means and the index)
+    "strength": "Strength",
+    "borderline": "Borderline",
+    "concern": "Concern",
+    # stakeholder stance
+    "supportive": "Supportive",
+    "neutral": "Neutral",
+    "resistant": "Resistant",
+    # readiness elements
+    "in_place": "In place",
+    "partial": "Partly in place",
+    "missing": "Missing",
+    "not_reviewed": "Not reviewed",
+    # highlight severities
+    "alert": "Alert",
+    "watch": "Watch",
+    "good": "Good news",
+    "info": "For information",
+}
+
+#: The collaboration survey's instrument (``Partnership.instrument``) in words.
+INSTRUMENT_LABELS: dict[str, str] = {
+    "package": "the package's own factors",
+    "mutuality (packaged default)": "Mutuality factors (Proving Services for the Future Highways "
+    "Research Club, 2018), the packaged default",
+}
+
+#: What each table of a package holds, in words a reader of the report knows.
+TABLE_WORDS: dict[str, str] = {
+    "partners": "partners",
+    "stakeholders": "stakeholders",
+    "stakeholder_ratings": "stakeholder ratings",
+    "objectives": "objectives",
+    "competencies": "partner competencies",
+    "factors": "collaboration survey factors",
+    "items": "collaboration survey questions",
+    "assessments": "collaboration survey answers",
+    "relationships": "relationship survey answers",
+    "indicators": "indicators",
+    "observations": "indicator values",
+    "contributions": "contributions",
+    "exchange_rates": "exchange rates",
+    "commitments": "commitments",
+    "readiness": "readiness reviews",
+    "drivers": "strategic drivers",
+    "driver_alignment": "ratings of the delivery options against the drivers",
+}
 
 
 def _missing(v) -> bool:
@@ -70,6 +139,14 @@ def fmt_money(v, currency: str | None = "") -> str:
         if abs(v) >= limit:
             return f"{cur}{v / limit:,.1f}{suffix}"
     return f"{cur}{v:,.0f}"
+
+
+def fmt_amount(v, currency: str | None = "") -> str:
+    """An amount in full, for a table ("EUR 1,234,567"); "–" when missing."""
+    if _missing(v):
+        return "–"
+    cur = f"{currency} " if isinstance(currency, str) and currency and currency != "nan" else ""
+    return f"{cur}{float(v):,.0f}"
 
 
 def fmt_change(
@@ -124,15 +201,63 @@ def iso_date(v) -> str:
 
 
 def label(value: str | None) -> str:
-    """Plain words for a code: sector and status names, else underscores become spaces."""
+    """Plain words for a code (:data:`LABELS`), else the code with its underscores as spaces
+    and a capital first letter ("contracted_delivery" reads "Contracted delivery")."""
     if _missing(value):
         return "–"
     value = str(value)
-    if value in SECTOR_LABELS:
-        return SECTOR_LABELS[value]
-    if value in STATUS_LABELS:
-        return STATUS_LABELS[value]
-    return value.replace("_", " ").capitalize()
+    if value in LABELS:
+        return LABELS[value]
+    text = value.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def instrument_text(instrument: str | None) -> str:
+    """The collaboration survey's instrument in words (``Partnership.instrument``)."""
+    if _missing(instrument):
+        return "–"
+    return INSTRUMENT_LABELS.get(str(instrument), str(instrument))
+
+
+_NEEDS = re.compile(
+    r"^(?P<by>[\w ]+?) needs table '(?P<table>\w+)', which the package (?P<how>has without rows|does not have)"
+    r"(?:; the package has: .*)?$",
+    re.DOTALL,
+)
+_NO_ROWS = re.compile(
+    r"^no rows of '(?P<table>\w+)' dated on or before (?P<day>\d{4}-\d{2}-\d{2})$"
+)
+
+
+def _table_words(table: str) -> str:
+    return TABLE_WORDS.get(table, table.replace("_", " "))
+
+
+def plain_reason(message: str | None) -> str:
+    """Why something is missing, in words for a reader of the report.
+
+    The analyses say which table they need ("readiness needs table 'readiness', which the
+    package does not have; the package has: ...", "no rows of 'assessments' dated on or
+    before 2023-12-31"); a page says "the package has no readiness reviews" or "no
+    collaboration survey answers dated on or before 31 Dec 2023". Other messages (a value
+    the analysis cannot use) are kept as they are; None reads "no data".
+    """
+    if message is None or _missing(message) or not str(message).strip():
+        return "no data"
+    text = str(message).strip()
+    prefix = ""
+    if text.startswith("previous period: "):
+        prefix, text = "previous period: ", text[len("previous period: ") :]
+    m = _NEEDS.match(text)
+    if m:
+        words = _table_words(m.group("table"))
+        if m.group("how") == "does not have":
+            return f"{prefix}the package has no {words} (no {m.group('table')} table)"
+        return f"{prefix}the package's {m.group('table')} table is empty (no {words})"
+    m = _NO_ROWS.match(text)
+    if m:
+        return f"{prefix}no {_table_words(m.group('table'))} dated on or before {date_text(m.group('day'))}"
+    return prefix + text
 
 
 def display_frame(
@@ -142,14 +267,19 @@ def display_frame(
     suppressed_col: str = "suppressed",
     min_n: int | None = None,
     rename: dict[str, str] | None = None,
+    codes=(),
 ) -> pd.DataFrame:
     """A frame of text for a page: numeric columns formatted, suppressed rows "n < {min_n}".
 
-    ``numbers`` maps column -> digits. Columns not listed are shown as they are. ``min_n``
-    defaults to the threshold the analysis frame was computed with
+    ``numbers`` maps column -> digits. ``codes``: columns of codes (quadrant, stance,
+    sector, status, band...) written in words (:func:`label`). Other columns are shown as
+    they are. ``min_n`` defaults to the threshold the analysis frame was computed with
     (``frame.attrs["min_n"]``).
     """
     out = frame.copy()
+    for col in codes:
+        if col in out:
+            out[col] = [label(v) for v in out[col]]
     if min_n is None:
         min_n = frame.attrs.get("min_n")
     supp = (
@@ -168,3 +298,32 @@ def display_frame(
     if rename:
         out = out.rename(columns=rename)
     return out
+
+
+_SHOWN = re.compile(
+    r"^(?P<cur>[A-Z]{3} )?(?P<sign>[+−±-])?(?P<num>\d[\d,]*(?:\.(?P<dec>\d+))?)(?P<unit> %| pts)?$"
+)
+
+
+def shown_number(text) -> tuple[float, str] | None:
+    """A cell as a page shows it, read back as a number with a spreadsheet number format:
+    "1,234" -> (1234.0, "#,##0"), "12 %" -> (0.12, "0%"), "−1.5" -> (-1.5, "0.0"),
+    "EUR 1,234" -> (1234.0, '"EUR "#,##0'), "+2.0 pts" -> (2.0, "0.0"). None for anything
+    else (text, a small cell "n < {min_n}", "–", a shortened amount such as "EUR 1.2 m"), which stays text.
+    The number is exactly the one shown (same rounding)."""
+    if not isinstance(text, str):
+        return None
+    m = _SHOWN.match(text.strip())
+    if not m:
+        return None
+    value = float(m.group("num").replace(",", ""))
+    if m.group("sign") == "−" or m.group("sign") == "-":
+        value = -value
+    dec = len(m.group("dec") or "")
+    digits = "0" + ("." + "0" * dec if dec else "")
+    fmt = ("#,##" if "," in m.group("num") or value >= 1000 else "") + digits
+    if m.group("unit") == " %":
+        return value / 100.0, digits + "%"
+    if m.group("cur"):
+        return value, f'"{m.group("cur")}"{fmt}'
+    return value, fmt

@@ -41,6 +41,11 @@ upcoming_commitments      info       commitments fall due in the next 30 days
 best_candidate            info       a candidate would raise the alignment index
 ========================  =========  ==========================================================
 
+Which rules apply and with what severity is decided by the findings of the day
+(:func:`partner_analytics.analysis.findings.findings`, which holds the thresholds); this
+module writes their sentences and, for the executive summary, the title of each finding
+(:func:`finding_title`).
+
 Counts of stakeholders and factors leave out suppressed cells (fewer than ``min_n`` raters
 or respondents); a suppressed number is never written into a sentence.
 """
@@ -54,23 +59,15 @@ import pandas as pd
 
 from partner_analytics.analysis import headlines as H
 from partner_analytics.analysis.delivery import UPCOMING_DAYS
+from partner_analytics.analysis.findings import RULES, SEVERITIES, findings
 from partner_analytics.analysis.snapshot import Snapshot, snapshot
 from partner_analytics.data.periods import previous_day
 from partner_analytics.present.formats import fmt_money, fmt_number, label
 
-__all__ = ["HIGHLIGHT_COLUMNS", "SEVERITIES", "alerts", "highlights"]
+__all__ = ["HIGHLIGHT_COLUMNS", "SEVERITIES", "alerts", "finding_title", "highlights"]
 
 HIGHLIGHT_COLUMNS = ["topic", "severity", "sentence", "value", "previous_value", "rule"]
-SEVERITIES = ("alert", "watch", "good", "info")
 
-#: Change in percentage points of follow-through or fulfilment that is worth a word.
-RATE_STEP = 5.0
-#: Change in index points of the health index that is worth a word.
-INDEX_STEP = 1.0
-#: An index below this is watched.
-INDEX_WATCH = 50.0
-#: A partner delivering less than this share of its pledges is named.
-LOW_FULFILMENT = 0.75
 #: Names listed in a sentence before "and k more".
 MAX_NAMES = 5
 
@@ -108,10 +105,16 @@ class _Facts:
     now: Snapshot
     prev: Snapshot
     head: pd.DataFrame  # headline_figures indexed by figure
+    found: pd.DataFrame  # findings of the day
     rows: list
 
     def figure(self, key: str) -> pd.Series:
         return self.head.loc[key]
+
+    def severity(self, rule: str) -> str | None:
+        """The severity of a rule's findings (None: the rule found nothing)."""
+        sev = self.found.loc[self.found["rule"] == rule, "severity"]
+        return str(sev.iloc[0]) if len(sev) else None
 
     def add(self, rule, topic, severity, sentence, value=math.nan, previous_value=math.nan):
         self.rows.append(
@@ -171,10 +174,10 @@ def _indicators(f: _Facts) -> None:
     on_now, on_before = int(on["now"]), on["previous"] if b is not None else math.nan
     sentence = f"{on_now} of {n} indicators are on track or have achieved their target"
     sentence += f" ({int(on_before)} in {since})." if b is not None else "."
-    good = b is not None and on["change"] > 0
     f.add(
-        "indicators_on_track", "indicators", "good" if good else "info", sentence, on_now, on_before
-    )
+        "indicators_on_track", "indicators", f.severity("indicators_on_track"), sentence, on_now,
+        on_before,
+    )  # fmt: skip
     improved = ch[ch["moved_on_track"]]
     if len(improved):
         f.add(
@@ -203,13 +206,9 @@ def _commitments(f: _Facts) -> None:
             f"{_pct(rate)} of the {int(ft['now_total'])} commitments due by {_day(f.now)} "
             "were kept on time"
         )
-        severity = "info"
         if _known(prate):
             sentence += f" ({_pct(prate)} at {_day(f.prev)})"
-            if ft["change"] <= -RATE_STEP:
-                severity = "watch"
-            elif ft["change"] >= RATE_STEP:
-                severity = "good"
+        severity = f.severity("follow_through")
         f.add("follow_through", "commitments", severity, sentence + ".", rate, prate)
     up = f.now.get("upcoming_commitments")
     if up is not None and len(up):
@@ -264,7 +263,7 @@ def _health_index(f: _Facts) -> None:
         return
     idx, pwave = hi["now"], hi["period_previous"]
     sentence = f"The collaboration health index is {fmt_number(idx)} (of 100) in {wave}"
-    severity = "watch" if idx < INDEX_WATCH else "info"
+    severity = f.severity("health_index")
     pidx = math.nan
     if pwave == wave:
         sentence += f" (no new wave since {f.prev.label})"
@@ -277,10 +276,6 @@ def _health_index(f: _Facts) -> None:
             sentence += (
                 f", {word} {fmt_number(abs(change))} points from {fmt_number(pidx)} in {pwave}"
             )
-        if change >= INDEX_STEP and idx >= INDEX_WATCH:
-            severity = "good"
-        elif change <= -INDEX_STEP:
-            severity = "watch"
     f.add("health_index", "health", severity, sentence + ".", idx, pidx)
 
 
@@ -337,14 +332,12 @@ def _contributions(f: _Facts) -> None:
         f"Partners have delivered {fmt_money(d['now'], cur)} of the "
         f"{fmt_money(d['now_total'], cur)} they pledged ({_pct(s['now'])}) by {_day(f.now)}"
     )
-    severity = "info"
     if _known(s["previous"]):
         sentence += f", against {_pct(s['previous'])} at {_day(f.prev)}"
-        if s["change"] <= -RATE_STEP:
-            severity = "watch"
-    f.add("fulfilment", "contributions", severity, sentence + ".", s["now"], s["previous"])
+    f.add("fulfilment", "contributions", f.severity("fulfilment"), sentence + ".", s["now"],
+          s["previous"])  # fmt: skip
     low = H.lowest_fulfilment(f.now.get("contribution_by_partner"))
-    if low is not None and float(low["fulfilment"]) < LOW_FULFILMENT:
+    if f.severity("lowest_fulfilment") is not None:
         name = low["partner"] if isinstance(low["partner"], str) else low["partner_id"]
         share = 100.0 * float(low["fulfilment"])
         f.add(
@@ -412,10 +405,7 @@ def _readiness(f: _Facts) -> None:
     missing = row["missing_elements"]
     if isinstance(missing, str) and missing:
         sentence += f"; still missing: {missing.replace('; ', ', ')}"
-        severity = "watch"
-    else:
-        severity = "good"
-    f.add("readiness", "readiness", severity, sentence + ".", score, pscore)
+    f.add("readiness", "readiness", f.severity("readiness"), sentence + ".", score, pscore)
 
 
 _RULES = (
@@ -430,13 +420,82 @@ _RULES = (
     _competencies,
     _readiness,
 )
-_RULE_ORDER = [
-    "indicators_deteriorated", "overdue_by_partner", "contested_stakeholders", "perception_gaps",
-    "indicators_still_bad", "indicators_fell_back", "follow_through", "concern_factors",
-    "health_index", "stakeholders_moved", "fulfilment", "lowest_fulfilment", "public_private_only",
-    "single_points_of_failure", "readiness", "indicators_on_track", "indicators_improved",
-    "partners", "upcoming_commitments", "best_candidate",
-]  # fmt: skip
+_RULE_ORDER = list(RULES)  # the findings' order
+
+
+# --------------------------------------------------------------------------- finding titles
+
+# rule -> (title for one item, title for several: {n} items, the first named {name}),
+# by severity where the rule has several
+_TITLES = {
+    "indicators_deteriorated": (
+        "{name} moved to deterioration",
+        "{n} indicators moved to deterioration, among them {name}",
+    ),
+    "overdue_by_partner": (
+        "{name} has overdue commitments",
+        "{n} partners have overdue commitments, {name} the most",
+    ),
+    "contested_stakeholders": (
+        "Raters disagree on where {name} stands",
+        "Raters disagree on {n} stakeholders, among them {name}",
+    ),
+    "perception_gaps": (
+        "Sectors see {name} very differently",
+        "Sectors see {n} factors very differently, {name} the most",
+    ),
+    "indicators_still_bad": (
+        "{name} is still deteriorating",
+        "{n} indicators are still deteriorating",
+    ),
+    "indicators_fell_back": (
+        "{name} is no longer on track",
+        "{n} indicators are no longer on track",
+    ),
+    "concern_factors": (
+        "{name} is a concern for the partners",
+        "{n} factors of the collaboration are a concern",
+    ),
+    "stakeholders_moved": ("{name} changed quadrant", "{n} stakeholders changed quadrant"),
+    "lowest_fulfilment": ("{name} has delivered the least of its pledges",) * 2,
+    "public_private_only": ("No civil-society partner",) * 2,
+    "single_points_of_failure": (
+        "An objective area rests on one sector",
+        "{n} objective areas rest on one sector",
+    ),
+    "indicators_improved": ("{name} moved on track", "{n} indicators moved on track"),
+    "upcoming_commitments": ("A commitment falls due soon", "{n} commitments fall due soon"),
+    "best_candidate": ("{name} would strengthen the partnership",) * 2,
+    "partners": ("Active partners",) * 2,
+}
+_HEADLINE_TITLES = {
+    ("follow_through", "watch"): "Fewer commitments kept on time",
+    ("follow_through", "good"): "More commitments kept on time",
+    ("follow_through", "info"): "Commitments kept on time",
+    ("health_index", "watch"): "Collaboration health needs attention",
+    ("health_index", "good"): "Collaboration health improved",
+    ("health_index", "info"): "Collaboration health",
+    ("fulfilment", "watch"): "Less of the pledged value delivered",
+    ("fulfilment", "info"): "Pledged value delivered",
+    ("readiness", "watch"): "Readiness: elements still missing",
+    ("readiness", "good"): "Readiness: every element in place",
+    ("indicators_on_track", "good"): "More indicators on track",
+    ("indicators_on_track", "info"): "Indicators on track",
+}
+
+
+def finding_title(finding, n: int = 1) -> str:
+    """A short title for a finding of :func:`~partner_analytics.analysis.findings.findings`
+    (a row, as a record): what it is about in a few words, for the executive summary.
+
+    ``n``: how many findings its rule has (the title of several names the first).
+    """
+    rule, severity = finding.rule, finding.severity
+    if (rule, severity) in _HEADLINE_TITLES:
+        return _HEADLINE_TITLES[(rule, severity)]
+    one, many = _TITLES.get(rule, ("{name}", "{name}"))
+    name = label(finding.name) if finding.source_kind == "area" else finding.name
+    return (one if n == 1 else many).format(name=name, n=n)
 
 
 # --------------------------------------------------------------------------- public API
@@ -488,6 +547,7 @@ def highlights(p, *, as_of, previous=None, min_n: int | None = None) -> pd.DataF
         now=snapshot(p, as_of, min_n=min_n),
         prev=snapshot(p, prev_day, min_n=min_n),
         head=H.headline_figures(p, as_of=as_of, previous=prev_day, min_n=min_n).set_index("figure"),
+        found=findings(p, as_of=as_of, previous=prev_day, min_n=min_n),
         rows=[],
     )
     for rule in _RULES:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 __all__ = [
     "PLOTLY_JS_ID",
     "Block",
+    "anchor",
     "blocks_html",
     "display_blocks",
     "figure_html",
@@ -25,6 +26,11 @@ __all__ = [
 
 #: The id of the script element holding plotly.js (the report's HTML conversion finds it).
 PLOTLY_JS_ID = "pa-plotlyjs"
+
+
+def anchor(key: str) -> str:
+    """The id of a section's heading in the HTML report (links from the summary)."""
+    return f"section-{key}"
 
 
 @dataclass
@@ -93,8 +99,8 @@ def blocks_html(blocks: list[Block]) -> str:
             parts.append(markdown_html(b.content))
         elif b.kind == "html":
             parts.append(b.content)
-        else:
-            parts.append(figure_html(b.content))
+        else:  # a wrapper the printed page scales to its width (report CSS: .pa-fig)
+            parts.append(f'<div class="pa-fig">{figure_html(b.content)}</div>')
     return "\n".join(parts)
 
 

@@ -3,7 +3,8 @@
 The report template makes one context (:func:`report_context`) and shows the title and each
 section through it (:func:`show`); everything a report run needs and remembers lives on the
 context: the snapshots of the two days, the headline figures and highlights (computed once
-per report), whether plotly.js has gone out to this notebook yet.
+per report), the tables shown (for the workbook written beside the report), whether
+plotly.js has gone out to this notebook yet.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from partner_analytics.analysis.findings import findings
 from partner_analytics.analysis.headlines import headline_figures
 from partner_analytics.analysis.small_cells import resolve_min_n
 from partner_analytics.analysis.snapshot import Snapshot, snapshot
@@ -53,6 +55,8 @@ class ReportContext:
     cache: dict = field(default_factory=dict, repr=False)
     #: plotly.js has gone out to the notebook of this report
     plotly_js_sent: bool = False
+    #: the tables shown, in order: sheet name -> (frame of text, columns holding HTML)
+    tables: dict = field(default_factory=dict, repr=False)
 
     @property
     def as_of(self) -> pd.Timestamp:
@@ -74,8 +78,21 @@ class ReportContext:
             )
         return self.cache["highlights"]
 
+    def findings(self) -> pd.DataFrame:
+        """:func:`~partner_analytics.analysis.findings.findings` of the two days."""
+        if "findings" not in self.cache:
+            self.cache["findings"] = findings(
+                self.p, as_of=self.now.as_of, previous=self.prev.as_of, min_n=self.min_n
+            )
+        return self.cache["findings"]
+
     def wants(self, key: str) -> bool:
         return key in self.sections
+
+    def keep_table(self, sheet: str, frame: pd.DataFrame, *, raw=()) -> None:
+        """Remember a table shown, for the workbook beside the report (a sheet per table;
+        the same name twice keeps the later table)."""
+        self.tables[sheet] = (frame, tuple(raw))
 
 
 def report_context(
@@ -87,15 +104,14 @@ def report_context(
     min_n: int | None = None,
     sections=None,
     run_time: str | None = None,
+    drop_invalid: bool = False,
 ) -> ReportContext:
     """Load the package and prepare the report as of a day.
 
     Parameters
     ----------
     data : str or Path or Partnership
-        A package folder, workbook or DuckDB store (loaded with ``drop_invalid=True`` so that
-        rejected rows are listed in the appendix rather than stopping the report), or a
-        loaded Partnership.
+        A package folder, workbook or DuckDB store, or a loaded Partnership.
     as_of, previous
         The report day and the day to compare with (default: the end of the period before).
     title : str, optional
@@ -106,6 +122,10 @@ def report_context(
         Section keys to include (see :data:`SECTIONS`); None: all.
     run_time : str, optional
         The time of the run for the provenance (default: now, UTC, to the second).
+    drop_invalid : bool
+        A package with errors raises :class:`~partner_analytics.errors.ValidationError`
+        (the report stops); True leaves the rows with errors out instead, and the report
+        opens with a banner saying what was left out and what it affects.
     """
     from partner_analytics import load_partnership
 
@@ -118,7 +138,7 @@ def report_context(
         raise AnalysisInputError(
             f"unknown section(s) {', '.join(map(repr, unknown))}; the sections are: {', '.join(SECTIONS)}"
         )
-    p = data if hasattr(data, "tables") else load_partnership(data, drop_invalid=True)
+    p = data if hasattr(data, "tables") else load_partnership(data, drop_invalid=drop_invalid)
     m = resolve_min_n(p, min_n)
     day = parse_as_of(as_of)
     prev_day = previous_day(as_of, previous)
@@ -134,6 +154,8 @@ def report_context(
         "title": title,
         "min_n": m,
         "sections": list(sections),
+        # a partnership given loaded is reported as it was loaded
+        "drop_invalid": bool(drop_invalid) or bool(len(getattr(p, "rejected", ()))),
     }
     return ReportContext(
         p=p,

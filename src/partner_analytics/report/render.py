@@ -34,6 +34,7 @@ __all__ = [
     "error_text",
     "html_to_pdf",
     "notebook_to_html",
+    "page_css",
     "parse_formats",
     "pdf_available",
     "render_periods",
@@ -153,29 +154,109 @@ main { max-width: 1180px; margin: 0 auto; }
 nav.pa-toc { border: 1px solid #ddd; background: #fafafa; padding: 0.6em 1.2em; margin: 1em 0 1.5em; }
 nav.pa-toc ol { margin: 0.3em 0; }
 nav.pa-toc a { text-decoration: none; }
+.pa-banner { border: 2px solid #c0392b; background: #fdf0ee; padding: 0.5em 1em; margin: 0.8em 0 1.2em; }
+.pa-banner ul { margin: 0.3em 0; }
 .pa-table-wrap { overflow-x: auto; margin: 0.6em 0 1.2em; }
-table.pa-table { border-collapse: collapse; font-size: 0.92rem; }
+.jp-RenderedHTMLCommon table.pa-table { border-collapse: collapse; font-size: 0.92rem; table-layout: auto; }
 .jp-RenderedHTMLCommon table.pa-table { margin: 0; }
 .jp-RenderedHTMLCommon table.pa-table caption { font-weight: 600; text-align: left; padding: 0.2em 0; }
 .jp-RenderedHTMLCommon table.pa-table th, .jp-RenderedHTMLCommon table.pa-table td {
   border-bottom: 1px solid #e3e3e3; padding: 0.25em 0.7em; vertical-align: top; max-width: 36em; }
-.jp-RenderedHTMLCommon table.pa-table .pa-txt { text-align: left; }
-.jp-RenderedHTMLCommon table.pa-table .pa-num { text-align: right; white-space: nowrap; }
+.jp-RenderedHTMLCommon table.pa-table .pa-txt { text-align: left; overflow-wrap: break-word; }
+.jp-RenderedHTMLCommon table.pa-table .pa-num { text-align: right; }
+.jp-RenderedHTMLCommon table.pa-table td.pa-num, .jp-RenderedHTMLCommon table.pa-table td.pa-short {
+  white-space: nowrap; }
 .jp-RenderedHTMLCommon table.pa-table th { background: #f3f3f3; }
-ul.pa-highlights { list-style: none; padding-left: 0; }
+.jp-RenderedHTMLCommon table.pa-table tr.pa-group th { background: #fff; text-align: left; padding-top: 0.7em;
+  border-bottom: 1px solid #bbb; }
+.jp-RenderedHTMLCommon table.pa-table tr.pa-group a { text-decoration: none; }
+.pa-from, .pa-why { color: #666; font-size: 0.85em; }
+code.pa-hash { font-size: 0.8em; word-break: break-all; white-space: normal; }
+.jp-RenderedHTMLCommon ul.pa-highlights { list-style: none; padding-left: 0; }
 blockquote.pa-note { border-left: 4px solid #d9822b; background: #fdf6ee; margin: 0.6em 0; padding: 0.3em 0.9em; }
 li.pa-hl { margin: 0.35em 0; }
 .pa-badge { display: inline-block; min-width: 4.2em; text-align: center; border-radius: 3px; padding: 0 0.4em;
             margin-right: 0.5em; color: #fff; font-size: 0.8rem; text-transform: uppercase; }
 .pa-badge.pa-alert { background: #c0392b; } .pa-badge.pa-watch { background: #d9822b; }
 .pa-badge.pa-good { background: #2e9e5b; } .pa-badge.pa-info { background: #7a7a7a; }
+.pa-findings { display: flex; flex-direction: column; gap: 0.6em; margin: 0.5em 0 1.5em; }
+.pa-finding { border: 1px solid #ddd; border-left: 6px solid #7a7a7a; padding: 0.4em 0.8em; }
+.pa-finding-body { display: flex; gap: 1em; align-items: center; }
+.pa-finding.pa-alert { border-left-color: #c0392b; } .pa-finding.pa-watch { border-left-color: #d9822b; }
+.pa-finding.pa-good { border-left-color: #2e9e5b; }
+.pa-finding-text { flex: 1 1 40%; min-width: 0; }
+.pa-finding-text p { margin: 0.25em 0; }
+.pa-finding-title { font-weight: 600; font-size: 1.05em; margin: 0.2em 0 0.3em; }
+.pa-finding-figure { flex: 0 0 auto; }
+.pa-more a { text-decoration: none; font-size: 0.9em; }
 @media print {
-  nav.pa-toc { page-break-after: always; }
-  h2 { page-break-before: always; }
-  .jp-OutputArea-output, table.pa-table, .plotly-graph-div { page-break-inside: avoid; }
+  html, body { background: #fff; }
+  body { font-size: 10pt; }
+  main { max-width: none; padding: 0; }
+  .jp-Cell, .jp-Cell-inputWrapper, .jp-Cell-outputWrapper, .jp-OutputArea-child,
+  .jp-OutputArea-output, .jp-InputArea, .jp-RenderedMarkdown { padding: 0 !important; margin: 0; }
+  .jp-Collapser, .jp-InputPrompt, .jp-OutputPrompt { display: none !important; }
+  .jp-OutputArea-child { break-inside: auto; display: block; }
+  .jp-OutputArea-output { display: block !important; width: auto !important; overflow: visible !important; }
+  body { margin: 0 !important; padding: 0 !important; }
+  nav.pa-toc { display: none; }
+  .jp-RenderedHTMLCommon h1.pa-title { font-size: 18pt; margin: 0 0 0.2em; }
+  .jp-RenderedHTMLCommon h2 { font-size: 15pt; margin: 1.1em 0 0.4em; }
+  .jp-RenderedHTMLCommon h3 { font-size: 12pt; margin: 0.8em 0 0.3em; }
+  .jp-RenderedHTMLCommon h3.pa-findings-heading { margin: 0 0 0.3em; }
+  .jp-Cell { margin: 0 !important; }
+  .jp-MarkdownOutput h2:first-child { margin-top: 0.8em; }
+  h1, h2, h3, .pa-subtitle, caption, .pa-findings-heading { break-after: avoid; page-break-after: avoid; }
+  p:has(> strong:only-child) { break-after: avoid; }
+  .pa-findings { gap: 0.25em; margin: 0.2em 0 0; }
+  .pa-finding { padding: 0.15em 0.6em; font-size: 9pt; }
+  .pa-finding, li.pa-hl, tr, .pa-fig, .pa-banner, blockquote.pa-note, .pa-small {
+    break-inside: avoid; page-break-inside: avoid; }
+  .pa-table-wrap { overflow: visible; margin: 0.3em 0 0.8em; }
+  .jp-RenderedHTMLCommon table.pa-table { width: 100%; font-size: 8.5pt; }
+  .jp-RenderedHTMLCommon table.pa-table th, .jp-RenderedHTMLCommon table.pa-table td {
+    padding: 0.15em 0.45em; max-width: none; }
+  .pa-wide { page: wide; }
+  thead { display: table-header-group; }
+  .pa-fig { zoom: 0.755; }
+  .modebar, .modebar-container { display: none !important; }
+  a { color: inherit; }
   a.anchor-link { display: none; }
 }
 """
+
+#: Paper sizes of the PDF (CSS paged media: chromium prints what the page asks for).
+PAPERS = {"a4": "A4", "letter": "letter"}
+
+
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string literal: quotes, backslashes, line breaks and ``<`` escaped
+    (a partnership's name can hold any of them)."""
+    out = []
+    for ch in text:
+        if ch in '"\\<>' or ord(ch) < 32 or ord(ch) == 127:
+            out.append(f"\\{ord(ch):x} ")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def page_css(paper: str = "a4", running: str | None = None) -> str:
+    """The printed pages: paper size, margins, the partnership and period at the top of
+    every page and "Page n of m" at the bottom (CSS page margin boxes, which chromium
+    prints), and a landscape page for a table too wide for a portrait one."""
+    key = str(paper).strip().lower()
+    if key not in PAPERS:
+        raise ValueError(f"paper must be one of {', '.join(PAPERS)}; got {paper!r}")
+    size = PAPERS[key]
+    box = "font-family: sans-serif; font-size: 8pt; color: #666;"
+    top = f"@top-left {{ content: {_css_string(running)}; {box} }}" if running else ""
+    bottom = f'@bottom-right {{ content: "Page " counter(page) " of " counter(pages); {box} }}'
+    return (
+        f"@page {{ size: {size}; margin: 15mm 14mm 15mm 14mm; {top} {bottom} }}\n"
+        f"@page wide {{ size: {size} landscape; margin: 12mm 14mm 12mm 14mm; {top} {bottom} }}\n"
+    )
+
 
 _TEMPLATE_J2 = (
     "{%- extends 'index.html.j2' -%}\n"
@@ -184,21 +265,38 @@ _TEMPLATE_J2 = (
     "{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}\n"
     "{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}\n"
     "{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}\n"
-    '{% block extra_css %}<style type="text/css">' + _CSS + "</style>{% endblock extra_css %}\n"
 )
 
 _MATHJAX_CDN = re.compile(r'<script src="https?://[^"]*mathjax[^"]*"></script>')
 _H2 = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', re.DOTALL)
 
 
+def _heading_text(inner: str) -> str:
+    text = re.sub(r"<a class=\"anchor-link\".*?</a>", "", inner, flags=re.DOTALL)
+    return html.unescape(re.sub(r"<[^>]+>", "", text)).strip()
+
+
 def _toc(body: str) -> str:
+    """A table of contents of the section headings after the subtitle, and before each
+    section heading the anchor the summary links to (``section-<key>``)."""
+    from partner_analytics.report.blocks import anchor
+    from partner_analytics.report.context import SECTIONS
+
+    keys = {heading: key for key, heading in SECTIONS.items()}
     items = []
-    for anchor, inner in _H2.findall(body):
-        text = re.sub(r"<a class=\"anchor-link\".*?</a>", "", inner, flags=re.DOTALL)
-        text = re.sub(r"<[^>]+>", "", text).strip()
-        items.append(f'<li><a href="#{anchor}">{text}</a></li>')
+    for ident, inner in _H2.findall(body):
+        text = _heading_text(inner)
+        items.append(f'<li><a href="#{ident}">{html.escape(text)}</a></li>')
     if not items:
         return body
+
+    def with_anchor(m: re.Match) -> str:
+        key = keys.get(_heading_text(m.group(2)))
+        return (
+            f'<span class="pa-anchor" id="{anchor(key)}"></span>{m.group(0)}' if key else m.group(0)
+        )
+
+    body = _H2.sub(with_anchor, body)
     nav = '<nav class="pa-toc"><strong>Contents</strong><ol>' + "".join(items) + "</ol></nav>"
     marker = re.search(r'<p class="pa-subtitle">.*?</p>', body, re.DOTALL)
     if marker:
@@ -225,16 +323,20 @@ def _set_aside_plotly_js(nb) -> str | None:
     return None
 
 
-def _report_title(nb) -> str | None:
-    """The title the report printed (its ``pa-title`` heading), for the page's <title>."""
+def _report_title(nb) -> tuple[str | None, str | None]:
+    """The title the report printed (its ``pa-title`` heading), for the page's <title>, and
+    the running header of its printed pages (the heading's ``data-running``)."""
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             text = out.get("data", {}).get("text/html", "")
             text = text if isinstance(text, str) else "".join(text)
-            m = re.search(r'<h1 class="pa-title">(.*?)</h1>', text, re.DOTALL)
+            m = re.search(
+                r'<h1 class="pa-title"(?: data-running="([^"]*)")?>(.*?)</h1>', text, re.DOTALL
+            )
             if m:
-                return html.unescape(m.group(1))
-    return None
+                running = html.unescape(m.group(1)) if m.group(1) is not None else None
+                return html.unescape(m.group(2)), running
+    return None, None
 
 
 def _html_exporter():
@@ -274,6 +376,10 @@ class _WarmExporter(threading.Thread):
     def run(self) -> None:
         try:
             import nbformat
+            from openpyxl import Workbook  # noqa: F401
+
+            # the workbook is written here once the kernel is done: openpyxl ready by then
+            import partner_analytics.report.export  # noqa: F401
 
             exporter = _html_exporter()
             nb = nbformat.v4.new_notebook()
@@ -289,7 +395,12 @@ class _WarmExporter(threading.Thread):
 
 
 def notebook_to_html(
-    notebook: str | Path, html_path: str | Path, *, title: str | None = None, exporter=None
+    notebook,
+    html_path: str | Path,
+    *,
+    title: str | None = None,
+    exporter=None,
+    paper: str = "a4",
 ) -> Path:
     """An executed report notebook as one self-contained HTML file.
 
@@ -297,12 +408,16 @@ def notebook_to_html(
     no require.js / MathJax / mermaid CDN links, report CSS inlined, a table of contents
     of the section headings after the subtitle. plotly.js is in the notebook's outputs
     (written once by the template), so the page works from file:// without network.
+    ``notebook``: its path, or the notebook itself (read already; it is changed).
     ``exporter``: a ready exporter from :func:`_html_exporter` (default: a new one).
+    ``paper``: "a4" or "letter", the page size when the page is printed (:func:`page_css`).
     """
     import nbformat
 
-    nb = nbformat.read(notebook, as_version=4)
-    title = title or _report_title(nb)
+    nb = notebook if hasattr(notebook, "cells") else nbformat.read(notebook, as_version=4)
+    printed, running = _report_title(nb)
+    title = title or printed
+    pages = page_css(paper, running)
     # plotly.js (5 MB) is set aside while nbconvert works (its HTML exporter parses the
     # whole page with BeautifulSoup) and put back in place afterwards
     library = _set_aside_plotly_js(nb)
@@ -316,6 +431,8 @@ def notebook_to_html(
     if library is not None:
         body = body.replace(_PLOTLY_PLACEHOLDER, library, 1)
     body = _toc(body)
+    # the report's styles last in the head: they win over the lab template's own
+    body = body.replace("</head>", f'<style type="text/css">{_CSS}{pages}</style>\n</head>', 1)
     out = Path(html_path)
     out.write_text(body, encoding="utf-8")
     return out
@@ -332,6 +449,7 @@ def html_to_pdf(html_path: str | Path, pdf_path: str | Path, *, timeout: float =
     cmd = [
         str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--generate-pdf-document-outline",
         f"--print-to-pdf={dst}", "--virtual-time-budget=10000", src.as_uri(),
     ]  # fmt: skip
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
@@ -355,8 +473,10 @@ def render_report(
     title: str | None = None,
     min_n: int | None = None,
     sections=None,
+    drop_invalid: bool = False,
+    paper: str = "a4",
 ) -> dict[str, Path]:
-    """Run the report template for one day and write the notebook, HTML and PDF.
+    """Run the report template for one day and write the notebook, HTML, workbook and PDF.
 
     Parameters
     ----------
@@ -374,15 +494,24 @@ def render_report(
         Without chromium the PDF is skipped with a :class:`ReportWarning`.
     title, min_n, sections
         Template parameters (see notebooks/report.ipynb).
+    drop_invalid : bool
+        A package with errors stops the report (:class:`ValidationError`, nothing is
+        written); True leaves the rows with errors out, and the report opens with a banner
+        saying what was left out and what it affects.
+    paper : {"a4", "letter"}
+        The page size of the printed report (the PDF, and printing the HTML).
 
     Returns
     -------
     dict
-        ``{"notebook": .ipynb, "html": .html, "pdf": .pdf}`` (the files written), named
-        ``report-<period>`` (see :func:`report_stem`).
+        ``{"notebook": .ipynb, "html": .html, "xlsx": .xlsx, "pdf": .pdf}`` (the files
+        written), named ``report-<period>`` (see :func:`report_stem`); the workbook holds
+        every table of the report, one sheet each (:mod:`~partner_analytics.report.export`).
 
     Raises
     ------
+    ValidationError
+        The package has errors and ``drop_invalid`` is false (its problems attached).
     papermill.PapermillExecutionError
         When a cell of the template fails (the executed notebook, with the error, is kept).
     """
@@ -394,6 +523,7 @@ def render_report(
     from partner_analytics.data.periods import parse_as_of, previous_day
 
     fmts = parse_formats(formats)
+    page_css(paper)  # a wrong paper size fails before anything runs
     src = Path(path).expanduser().resolve()
     if not src.exists():
         raise FileNotFoundError(f"no package at {src}")
@@ -412,25 +542,41 @@ def render_report(
         "title": title,
         "min_n": None if min_n is None else int(min_n),
         "sections": list(sections) if sections is not None else None,
+        "drop_invalid": bool(drop_invalid),
+        "workbook": "output",  # the notebook hands its tables over; the workbook is written here
     }
     nb = _template(params["sections"])
     warm = _WarmExporter()
     warm.start()
-    pm.execute_notebook(
-        nb,
-        str(nb_path),
-        parameters=params,
-        kernel_name="python3",
-        cwd=str(folder),
-        progress_bar=False,
-        request_save_on_cell_execute=False,
-        log_output=False,
-        # ipykernel 7 warns on stderr that the local TCP transport is not encrypted
-        extra_arguments=["--IPKernelApp.log_level=ERROR"],
-    )
+    try:
+        pm.execute_notebook(
+            nb,
+            str(nb_path),
+            parameters=params,
+            kernel_name="python3",
+            cwd=str(folder),
+            progress_bar=False,
+            request_save_on_cell_execute=False,
+            log_output=False,
+            # ipykernel 7 warns on stderr that the local TCP transport is not encrypted
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        )
+    except Exception as exc:
+        if getattr(exc, "ename", None) == "ValidationError":
+            _stop_on_errors(src, nb_path)
+        raise
+    import nbformat
+
+    from partner_analytics.report.export import tables_sent, write_workbook_data
+
     written = {"notebook": nb_path}
+    executed = nbformat.read(nb_path, as_version=4)
+    exporter = warm.take()
+    tables = tables_sent(executed)
+    if tables is not None:
+        written["xlsx"] = write_workbook_data(tables, folder / f"{stem}.xlsx")
     written["html"] = notebook_to_html(
-        nb_path, folder / f"{stem}.html", title=title, exporter=warm.take()
+        executed, folder / f"{stem}.html", title=title, exporter=exporter, paper=paper
     )
     if "pdf" in fmts:
         if pdf_available():
@@ -443,6 +589,15 @@ def render_report(
                 stacklevel=2,
             )
     return written
+
+
+def _stop_on_errors(src: Path, nb_path: Path) -> None:
+    """The package has errors: no report. Raise its ValidationError (the problems, for the
+    command line to print as ``validate`` does) and keep nothing of the run."""
+    from partner_analytics import load_partnership
+
+    nb_path.unlink(missing_ok=True)
+    load_partnership(src)  # raises the ValidationError with every problem
 
 
 def error_text(exc: BaseException) -> str:
@@ -465,6 +620,8 @@ def render_periods(
     min_n: int | None = None,
     sections=None,
     progress: bool = True,
+    drop_invalid: bool = False,
+    paper: str = "a4",
 ) -> list[PeriodResult]:
     """One report per period of a range, going on past failures.
 
@@ -476,7 +633,7 @@ def render_periods(
         ``"FIRST:LAST"``: quarters ("2025-Q1:2026-Q3"), months or years, both ends
         included. Each report is as of the period's last day and compared with the period
         before.
-    out, formats, title, min_n, sections
+    out, formats, title, min_n, sections, drop_invalid, paper
         As in :func:`render_report`; all reports go to ``out``.
     progress : bool
         Show a tqdm progress bar on stderr.
@@ -506,6 +663,8 @@ def render_periods(
                 title=title,
                 min_n=min_n,
                 sections=sections,
+                drop_invalid=drop_invalid,
+                paper=paper,
             )
         except Exception as exc:  # noqa: BLE001 - one failing period must not stop the others
             res.error = error_text(exc)
