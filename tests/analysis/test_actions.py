@@ -39,29 +39,11 @@ from partner_analytics import MissingTableError, action_alerts, action_follow_th
 from partner_analytics import action_status, alert_actions
 from partner_analytics.analysis.actions import ACTION_STATES, action_counts, action_review
 from partner_analytics.analysis.snapshot import snapshot
-
-ACTIONS = pd.DataFrame(
-    {
-        "action_id": ["x1", "x2", "x3", "x4", "x5", "x6", "x7"],
-        "title": ["Reopen the depot", "Meet the residents", "Recycling drive", "Hire a manager",
-                  "Governance workshop", "Write the annual note", "Check the shared vision"],
-        "owner_partner_id": ["A", "B", "A", "A", "B", "A", "B"],
-        "raised": ["2022-10-15", "2022-10-15", "2022-11-01", "2022-11-10", "2022-12-01",
-                   "2023-01-10", "2023-02-01"],
-        "due_date": ["2022-11-30", "2022-12-15", "2023-01-31", "2022-12-01", "2022-12-20",
-                     "2023-02-28", "2023-05-15"],
-        "status": ["done", "open", "in progress", "dropped", "done", "open", "open"],
-        "completed_date": ["2022-11-20", None, None, None, "2023-01-05", None, None],
-        "source_kind": ["commitment", "stakeholder", "indicator", "commitment", "factor", None,
-                        "readiness"],
-        "source_id": ["k1", "S1", "I1", "k2", "601", None, "shared_vision"],
-    }
-)  # fmt: skip
-
+from tiny_partnership import tiny_actions
 
 @pytest.fixture(scope="module")
 def with_actions(make_tiny):
-    p = make_tiny(actions=ACTIONS)
+    p = make_tiny(actions=tiny_actions())
     assert p.problems.empty, p.problems.to_string()
     return p
 
@@ -196,10 +178,10 @@ def test_an_action_whose_source_no_longer_raises_an_alert_is_source_resolved(wit
     assert pd.isna(a.loc["x2", "alert"])
 
 
-def test_the_snapshot_keeps_the_actions_as_of_its_day(with_actions):
+def test_the_view_as_of_a_day_holds_the_actions_as_they_were_that_day(with_actions):
     s = snapshot(with_actions, "2022-12-31")
     pd.testing.assert_frame_equal(
-        s.frame("action_status"), action_status(with_actions, as_of="2022-12-31")
+        action_status(s.view, as_of="2022-12-31"), action_status(with_actions, as_of="2022-12-31")
     )
     assert list(s.view.actions["action_id"]) == ["x1", "x2", "x3", "x4", "x5"]
     assert s.view.actions.set_index("action_id").loc["x5", "status"] == "open"

@@ -321,7 +321,7 @@ def alert_actions(p, *, as_of, previous=None, min_n: int | None = None) -> pd.Da
         - ``alert``, ``rule``, ``source_kind``, ``source_id``, ``source``, ``partner_id``,
           ``partner``: the alert source
         - ``action_id``, ``title``, ``owner_partner_id``, ``owner``, ``due_date``,
-          ``completed_date``, ``state``: the action (:func:`action_status`)
+          ``completed_date``, ``status``, ``state``: the action (:func:`action_status`)
         - ``addressed``: an open or done action names the source (False reads
           "no action yet"; a dropped action does not address it)
 
@@ -334,7 +334,8 @@ def alert_actions(p, *, as_of, previous=None, min_n: int | None = None) -> pd.Da
     src = src[src["severity"] == "alert"].reset_index(drop=True)
     keep = ["alert", "rule", "source_kind", "source_id", "source", "partner_id", "partner"]
     acts = _status(p, _day(as_of)).sort_values(["raised", "action_id"], kind="stable")
-    cols = ["action_id", "title", "owner_partner_id", "owner", "due_date", "completed_date", "state"]
+    cols = ["action_id", "title", "owner_partner_id", "owner", "due_date", "completed_date",
+            "status", "state"]  # fmt: skip
     out = src[keep].merge(
         acts[["source_kind", "source_id", *cols]], on=["source_kind", "source_id"], how="left",
         sort=False,

@@ -220,7 +220,6 @@ def quarter_ends(p, *, n: int = 12) -> list[pd.Timestamp]:
 @functools.cache
 def _analyses() -> dict[str, Callable]:
     """The analyses a snapshot knows, by name (imported on first use)."""
-    from partner_analytics.analysis import actions as A
     from partner_analytics.analysis import competencies as C
     from partner_analytics.analysis import delivery as D
     from partner_analytics.analysis import health as H
@@ -260,9 +259,6 @@ def _analyses() -> dict[str, Callable]:
         "competency_levels": lambda s: C.competency_levels(
             s.view, include_candidates=True, as_of=s.as_of
         ),
-        # actions
-        "action_status": lambda s: A.action_status(s.view, as_of=s.as_of),
-        "action_follow_through": lambda s: A.action_follow_through(s.view, as_of=s.as_of),
         # readiness
         "readiness": lambda s: R.readiness(s.view),
         "readiness_elements": lambda s: R.readiness_elements(s.view),
