@@ -186,8 +186,11 @@ def test_actions_draft_writes_one_row_per_alert_without_an_action(tmp_path):
     lines = out.read_text(encoding="utf-8").splitlines()
     assert lines == [
         "action_id,title,owner_partner_id,raised,due_date,status,completed_date,source_kind,source_id,note",
-        "A-2026-Q3-01,Respond to the deterioration of the indicator: Construction and demolition "
-        "waste reused,P09,2026-09-30,,open,,indicator,IND05,Drafted from the alerts of 2026-09-30",
+        (
+            "A-2026-Q3-01,Respond to the deterioration of the indicator: Construction and "
+            "demolition waste reused,P09,2026-09-30,,open,,indicator,IND05,Drafted from the alerts "
+            "of 2026-09-30"
+        ),
     ]
 
 

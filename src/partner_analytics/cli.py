@@ -648,7 +648,7 @@ def actions_draft(
     """Write one draft action per current alert that no open or done action answers yet.
 
     Each row has its source filled in, an action_id and (where the alert names a partner) an owner proposed, raised = the day and status open: check the title, complete the owner and due date, then add the rows to the package's actions table.
-    """  # noqa: E501
+    """
     from partner_analytics.present.actions import action_drafts
 
     drafts = action_drafts(_load(path), as_of=as_of)

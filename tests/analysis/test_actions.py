@@ -34,12 +34,18 @@ import math
 
 import pandas as pd
 import pytest
+from tiny_partnership import tiny_actions
 
-from partner_analytics import MissingTableError, action_alerts, action_follow_through
-from partner_analytics import action_status, alert_actions
+from partner_analytics import (
+    MissingTableError,
+    action_alerts,
+    action_follow_through,
+    action_status,
+    alert_actions,
+)
 from partner_analytics.analysis.actions import ACTION_STATES, action_counts, action_review
 from partner_analytics.analysis.snapshot import snapshot
-from tiny_partnership import tiny_actions
+
 
 @pytest.fixture(scope="module")
 def with_actions(make_tiny):
@@ -78,7 +84,8 @@ def test_a_completion_after_the_day_had_not_happened_on_that_day(with_actions):
 
 def test_a_period_label_stands_for_its_last_day(with_actions):
     pd.testing.assert_frame_equal(
-        action_status(with_actions, as_of="2022-Q4"), action_status(with_actions, as_of="2022-12-31")
+        action_status(with_actions, as_of="2022-Q4"),
+        action_status(with_actions, as_of="2022-12-31"),
     )
 
 
@@ -145,7 +152,10 @@ def test_the_review_lists_decided_due_next_and_closed_since_the_previous_report(
 
 def test_each_alert_is_linked_to_the_actions_that_name_its_source(with_actions):
     a = alert_actions(with_actions, as_of="2022-12-31")
-    rows = [tuple(r) for r in a[["source_id", "action_id", "state", "addressed"]].itertuples(index=False)]
+    rows = [
+        tuple(r)
+        for r in a[["source_id", "action_id", "state", "addressed"]].itertuples(index=False)
+    ]
     assert rows == [
         ("I1", "x3", "open", True),
         ("k1", "x1", "done_on_time", True),

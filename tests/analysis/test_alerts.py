@@ -74,7 +74,9 @@ def test_the_sentences_of_the_alerts_are_keyed_to_their_sources(tiny):
     sources = alert_sources(tiny, as_of="2022-12-31")
     assert list(a["alert"]) == list(dict.fromkeys(sources["alert"]))
     r = a[a["alert"] == "overdue_by_partner:A"].iloc[0]
-    assert r["sentence"] == "Alpha Council has 2 overdue commitments; the oldest is 91 days overdue."
+    assert (
+        r["sentence"] == "Alpha Council has 2 overdue commitments; the oldest is 91 days overdue."
+    )
 
 
 def test_a_suppressed_stakeholder_never_raises_an_alert(tiny):

@@ -15,9 +15,9 @@ import html as _html
 import re
 
 import pytest
+from tiny_partnership import tiny_actions
 
 import partner_analytics.dashboards as D
-from tiny_partnership import tiny_actions
 
 
 def text(html: str) -> str:
@@ -50,7 +50,10 @@ def page(with_actions):
 
 def test_the_actions_page_is_registered_with_its_notebook():
     assert "actions" in D.PAGES and D.PAGES["actions"][0] == "Actions"
-    assert D.notebook_source("actions") == "from partner_analytics.dashboards import actions_page\n\nactions_page()"
+    assert (
+        D.notebook_source("actions")
+        == "from partner_analytics.dashboards import actions_page\n\nactions_page()"
+    )
 
 
 def test_the_cards_count_open_overdue_done_and_follow_through(page):
@@ -69,7 +72,12 @@ def test_the_owner_filter_keeps_that_owners_actions_and_counts(page):
     assert card(cards, "open") == "Open actions 2 of 4 Alpha Council"
     assert card(cards, "follow_through").startswith("Follow-through 33 %")
     titles = [r[0] for r in table_rows(page.parts["table"].value)]
-    assert titles == ["Reopen the depot", "Hire a manager", "Recycling drive", "Write the annual note"]
+    assert titles == [
+        "Reopen the depot",
+        "Hire a manager",
+        "Recycling drive",
+        "Write the annual note",
+    ]
 
 
 def test_the_status_filter_narrows_the_table_not_the_cards(page):
@@ -127,12 +135,17 @@ def test_a_package_without_actions_says_so(tiny):
 
 def test_the_overview_shows_open_and_overdue_actions_and_beside_each_alert_its_action(with_actions):
     dash = D.overview_page(with_actions)
-    assert card(dash.parts["cards"].value, "actions") == "Actions 4 open 3 overdue · follow-through 20 %"
+    assert (
+        card(dash.parts["cards"].value, "actions")
+        == "Actions 4 open 3 overdue · follow-through 20 %"
+    )
     items = re.findall(r"<li[^>]*>(.*?)</li>", dash.parts["alerts"].value, re.DOTALL)
     lines = [text(re.search(r'class="pa-alert-action">(.*?)</div>', i).group(1)) for i in items]
     assert lines == [
-        "Actions: Reopen the depot (Alpha Council, due 30 Nov 2022, done on time); Hire a manager "
-        "(Alpha Council, due 1 Dec 2022, dropped) — no action yet for: Hire a manager.",
+        (
+            "Actions: Reopen the depot (Alpha Council, due 30 Nov 2022, done on time); Hire a "
+            "manager (Alpha Council, due 1 Dec 2022, dropped) — no action yet for: Hire a manager."
+        ),
         "No action yet.",  # Beta's k4
         "Action: Governance workshop (Beta Ltd, due 20 Dec 2022, done late).",
     ]

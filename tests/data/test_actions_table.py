@@ -42,7 +42,16 @@ def _rows(problems: pd.DataFrame) -> list[tuple]:
         return None if v is None or pd.isna(v) or v in ("nan", "None") else str(v)
 
     return [
-        (r.severity, r.rule, r.table, Path(r.file).name, int(r.row), text(r.column), text(r.value), r.message)
+        (
+            r.severity,
+            r.rule,
+            r.table,
+            Path(r.file).name,
+            int(r.row),
+            text(r.column),
+            text(r.value),
+            r.message,
+        )
         for r in problems.itertuples(index=False)
     ]
 
@@ -109,8 +118,8 @@ def test_bad_action_rows_name_file_row_column_value_and_what_was_expected(tmp_pa
             ("error", "unknown_key", "actions", "actions.csv", 8, "source_id", "k9",
              "unknown source_id 'k9': not found in table commitments (source_kind commitment)"),
             ("error", "unknown_key", "actions", "actions.csv", 9, "source_id", "I1",
-             "unknown source_id 'I1': not found in the package, which has no indicators table "
-             "(source_kind indicator)"),
+             ("unknown source_id 'I1': not found in the package, which has no indicators table "
+              "(source_kind indicator)")),
             ("error", "unknown_key", "actions", "actions.csv", 10, "source_id", "board",
              "unknown source_id 'board': not found in the readiness checklist (source_kind readiness)"),
             ("error", "duplicate_key", "actions", "actions.csv", 11, "action_id", "a9",
@@ -130,11 +139,11 @@ def test_a_completion_date_on_an_open_action_and_a_kind_without_an_id_are_warnin
     p = load_partnership(root, today=TODAY)  # warnings never block loading
     assert _rows(p.problems) == [
         ("warning", "inconsistent", "actions", "actions.csv", 2, "completed_date", "2022-11-02",
-         "'2022-11-02' is given but the status is not done: the action counts as not done "
-         "(set status done, or leave completed_date empty)"),
+         ("'2022-11-02' is given but the status is not done: the action counts as not done "
+          "(set status done, or leave completed_date empty)")),
         ("warning", "required", "actions", "actions.csv", 3, "source_id", None,
-         "source_kind is given but source_id is empty: the action cannot be linked to what it "
-         "responds to"),
+         ("source_kind is given but source_id is empty: the action cannot be linked to what it "
+          "responds to")),
     ]  # fmt: skip
 
 

@@ -15,10 +15,10 @@ import re
 
 import pandas as pd
 import pytest
+from tiny_partnership import tiny_actions
 
 from partner_analytics.report.context import SECTIONS, report_context
 from partner_analytics.report.sections import section
-from tiny_partnership import tiny_actions
 
 AS_OF = "2023-03-31"
 
@@ -33,7 +33,10 @@ def tables_of(html: str) -> dict[str, list[list[str]]]:
     for t in re.findall(r"<table.*?</table>", html, re.DOTALL):
         cap = re.search(r"<caption>(.*?)</caption>", t)
         rows = [
-            [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", tr, re.DOTALL)]
+            [
+                re.sub(r"<[^>]+>", "", c).strip()
+                for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", tr, re.DOTALL)
+            ]
             for tr in re.findall(r"<tr>(.*?)</tr>", t, re.DOTALL)
         ]
         out[cap.group(1) if cap else ""] = rows
@@ -65,7 +68,13 @@ def test_decided_since_the_previous_report_and_due_in_the_next_period(actions_te
     assert decided[0] == ["Action", "Owner", "Responds to", "Due", "Status"]
     assert decided[1:] == [
         ["Write the annual note", "Alpha Council", "–", "28 Feb 2023", "overdue"],
-        ["Check the shared vision", "Beta Ltd", "Readiness element: Shared vision", "15 May 2023", "open"],
+        [
+            "Check the shared vision",
+            "Beta Ltd",
+            "Readiness element: Shared vision",
+            "15 May 2023",
+            "open",
+        ],
     ]
     assert [r[0] for r in t["Due by the end of 2023-Q2"][1:]] == ["Check the shared vision"]
 
@@ -104,7 +113,14 @@ def test_current_alerts_without_an_action_read_no_action_yet(actions_text):
 
 def test_no_code_of_the_table_is_shown(actions_text):
     words = re.sub(r"<[^>]+>", " ", actions_text)
-    for code in ("in_progress", "done_on_time", "done_late", "source_kind", "shared_vision", "stakeholder:"):
+    for code in (
+        "in_progress",
+        "done_on_time",
+        "done_late",
+        "source_kind",
+        "shared_vision",
+        "stakeholder:",
+    ):
         assert code not in words
 
 

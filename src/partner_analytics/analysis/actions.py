@@ -293,7 +293,9 @@ def action_review(p, *, as_of, previous=None) -> pd.DataFrame:
     closed = s["state"].isin(["done_on_time", "done_late", "dropped"])
     undated = closed & s["completed_date"].isna()
     s["decided_since"] = (s["raised"] > before).astype(bool)
-    s["due_next"] = (s["state"] == "open").astype(bool) & (s["due_date"] >= d) & (s["due_date"] <= nxt)
+    s["due_next"] = (
+        (s["state"] == "open").astype(bool) & (s["due_date"] >= d) & (s["due_date"] <= nxt)
+    )
     s["closed_since"] = (
         (closed & (s["completed_date"] > before)) | (undated & s["decided_since"])
     ).astype(bool)

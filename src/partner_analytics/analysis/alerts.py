@@ -97,10 +97,11 @@ def _indicators(now: Snapshot, prev: Snapshot, head: pd.DataFrame) -> list[pd.Da
         rows = ch[ch[flag]]
         if len(rows):
             owners = pd.Series([owner.get(i, pd.NA) for i in rows["parent_id"]], dtype="str")
-            out.append(
-                _rows(rule, rule, severity, "indicator", rows["parent_id"], rows["name"],
-                      partner_id=owners, partner=_names(now.view, owners), n_before=before)  # fmt: skip
-            )
+            frame = _rows(
+                rule, rule, severity, "indicator", rows["parent_id"], rows["name"],
+                partner_id=owners, partner=_names(now.view, owners), n_before=before,
+            )  # fmt: skip
+            out.append(frame)
     return out
 
 
@@ -112,11 +113,12 @@ def _commitments(now: Snapshot, prev: Snapshot) -> list[pd.DataFrame]:
     out = []
     for r in per.itertuples(index=False):
         mine = od[od["partner_id"] == r.partner_id]  # the oldest first
-        out.append(
-            _rows(f"overdue_by_partner:{r.partner_id}", "overdue_by_partner", "alert", "commitment",
-                  mine["commitment_id"], mine["description"], partner_id=r.partner_id,
-                  partner=r.partner, n_before=float(r.n_before), days_overdue=mine["days_overdue"])  # fmt: skip
-        )
+        frame = _rows(
+            f"overdue_by_partner:{r.partner_id}", "overdue_by_partner", "alert", "commitment",
+            mine["commitment_id"], mine["description"], partner_id=r.partner_id,
+            partner=r.partner, n_before=float(r.n_before), days_overdue=mine["days_overdue"],
+        )  # fmt: skip
+        out.append(frame)
     return out
 
 
@@ -132,11 +134,12 @@ def _stakeholders(now: Snapshot, head: pd.DataFrame) -> list[pd.DataFrame]:
     partner = dict(zip(st["stakeholder_id"], st["partner_id"], strict=True))
     ids = pd.Series([partner.get(s, pd.NA) for s in contested["stakeholder_id"]], dtype="str")
     rule = "contested_stakeholders"
-    return [
-        _rows(rule, rule, "alert", "stakeholder", contested["stakeholder_id"], contested["name"],
-              partner_id=ids, partner=_names(now.view, ids), wave=wave,
-              n_before=_previous(head, "contested"))  # fmt: skip
-    ]
+    frame = _rows(
+        rule, rule, "alert", "stakeholder", contested["stakeholder_id"], contested["name"],
+        partner_id=ids, partner=_names(now.view, ids), wave=wave,
+        n_before=_previous(head, "contested"),
+    )  # fmt: skip
+    return [frame]
 
 
 def _gaps(now: Snapshot, head: pd.DataFrame) -> list[pd.DataFrame]:
@@ -147,11 +150,12 @@ def _gaps(now: Snapshot, head: pd.DataFrame) -> list[pd.DataFrame]:
     if not len(flagged):
         return []
     rule = "perception_gaps"
-    return [
-        _rows(rule, rule, "alert", "factor", flagged["factor_code"], flagged["factor"],
-              wave=H.latest_wave(pg), gap=flagged["gap"], highest_group=flagged["highest_group"],
-              lowest_group=flagged["lowest_group"], n_before=_previous(head, "perception_gaps"))  # fmt: skip
-    ]
+    frame = _rows(
+        rule, rule, "alert", "factor", flagged["factor_code"], flagged["factor"],
+        wave=H.latest_wave(pg), gap=flagged["gap"], highest_group=flagged["highest_group"],
+        lowest_group=flagged["lowest_group"], n_before=_previous(head, "perception_gaps"),
+    )  # fmt: skip
+    return [frame]
 
 
 def _frame(now: Snapshot, prev: Snapshot, head: pd.DataFrame) -> pd.DataFrame:

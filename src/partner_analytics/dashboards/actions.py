@@ -116,7 +116,9 @@ class _Actions:
 
         day = self.as_of.value
         status, links = self.frames(day)
-        self.cards_w.value = L.cards(actions_cards(action_counts(self.selected(status, status=False)), self.who()))
+        self.cards_w.value = L.cards(
+            actions_cards(action_counts(self.selected(status, status=False)), self.who())
+        )
         rows = self.selected(status, status=True)
         chosen = [c.label for c in (self.owner, self.status, self.kind) if c.value != W.ALL]
         self.table_w.value = html_table(

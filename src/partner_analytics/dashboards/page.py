@@ -92,8 +92,10 @@ PAGES: dict[str, tuple[str, str]] = {
     ),
     "actions": (
         "Actions",
-        "What the steering group decided, who does it, by when, and whether it happened; "
-        "by owner, status and source.",
+        (
+            "What the steering group decided, who does it, by when, and whether it happened; "
+            "by owner, status and source."
+        ),
     ),
 }
 

@@ -243,7 +243,7 @@ def foreign_key_checks(
     """Every reference names a row of its parent table (with ``drop_invalid``: an accepted
     row); parents are checked first, so a row whose parent was rejected is rejected too.
     An action's ``source_id`` names a row of the table of its ``source_kind``."""
-    parents = dict(drop_invalid=drop_invalid, default_factors=default_factors, checklist=checklist)
+    parents = {"drop_invalid": drop_invalid, "default_factors": default_factors, "checklist": checklist}
     for name in order:
         if name not in typed:
             continue

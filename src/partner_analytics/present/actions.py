@@ -209,8 +209,10 @@ def action_drafts(p, *, as_of, previous=None, min_n: int | None = None) -> pd.Da
     out = pd.DataFrame(
         {
             "action_id": ids,
-            "title": [f"{DRAFT_TITLES.get(r, 'Respond to the alert')}: {s}"
-                      for r, s in zip(todo["rule"], todo["source"], strict=True)],  # fmt: skip
+            "title": [
+                f"{DRAFT_TITLES.get(r, 'Respond to the alert')}: {s}"
+                for r, s in zip(todo["rule"], todo["source"], strict=True)
+            ],
             "owner_partner_id": [v if _given(v) else None for v in todo["partner_id"]],
             "raised": pd.Series([day] * len(todo), dtype="datetime64[ns]"),
             "due_date": pd.Series([pd.NaT] * len(todo), dtype="datetime64[ns]"),
@@ -222,6 +224,14 @@ def action_drafts(p, *, as_of, previous=None, min_n: int | None = None) -> pd.Da
         },
         columns=columns,
     )
-    for c in ("action_id", "title", "owner_partner_id", "status", "source_kind", "source_id", "note"):
+    for c in (
+        "action_id",
+        "title",
+        "owner_partner_id",
+        "status",
+        "source_kind",
+        "source_id",
+        "note",
+    ):
         out[c] = out[c].astype("str")
     return out

@@ -583,8 +583,12 @@ def _readiness(ctx: ReportContext) -> list[Block]:
 def _actions(ctx: ReportContext) -> list[Block]:
     """Actions: decided since the previous report, due in the next period, overdue with
     their owners, closed since; the current alerts no action answers yet."""
-    from partner_analytics.analysis.actions import action_alerts, action_follow_through, action_review
-    from partner_analytics.analysis.actions import alert_actions
+    from partner_analytics.analysis.actions import (
+        action_alerts,
+        action_follow_through,
+        action_review,
+        alert_actions,
+    )
     from partner_analytics.present import actions as A
 
     p, day, prev = ctx.p, ctx.as_of, ctx.prev.as_of
