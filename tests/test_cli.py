@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import datetime
 from pathlib import Path
 
 import pytest
@@ -193,3 +195,72 @@ def test_the_survey_commands_help_names_no_programming_types(command):
     for param in cmd.params:
         if not getattr(param, "is_flag", False):
             assert param.metavar and param.metavar.upper() == param.metavar, param.name
+
+
+# --------------------------------------------------------------------------- actions draft
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+
+
+def test_actions_draft_has_help_in_plain_words():
+    result = runner.invoke(app, ["actions", "draft", "--help"], terminal_width=200)
+    assert result.exit_code == 0
+    assert "--as-of" in result.output and "--out" in result.output
+    for jargon in ("<str>", "TEXT", "PATH "):
+        assert jargon not in result.output
+
+
+def test_actions_draft_writes_one_row_per_alert_without_an_action(tmp_path):
+    # on 2026-09-30 only IND05 (moved to deterioration; owned by BuildLoop, P09) has none
+    out = tmp_path / "actions.csv"
+    result = runner.invoke(
+        app, ["actions", "draft", str(SAMPLE), "--as-of", "2026-Q3", "--out", str(out)],
+        terminal_width=200,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert f"1 draft action(s) written to {out}" in result.output
+    with out.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows == [
+        ["action_id", "title", "owner_partner_id", "raised", "due_date", "status", "completed_date", "source_kind", "source_id", "note"],
+        [
+            "A-2026-Q3-01",
+            "Respond to the deterioration of the indicator: Construction and demolition waste reused",
+            "P09", "2026-09-30", "", "open", "", "indicator", "IND05", "Drafted from the alerts of 2026-09-30",
+        ],
+    ]  # fmt: skip
+
+
+def test_a_completed_draft_added_to_the_package_loads_and_leaves_nothing_to_draft(tmp_path):
+    import shutil
+
+    import pandas as pd
+
+    from partner_analytics import load_partnership
+
+    package = tmp_path / "package"
+    shutil.copytree(SAMPLE, package)
+    draft = tmp_path / "draft.csv"
+    runner.invoke(app, ["actions", "draft", str(package), "--as-of", "2026-06-30", "--out", str(draft)])
+    rows = pd.read_csv(draft, dtype=str, keep_default_na=False)
+    assert list(rows["source_id"]) == ["K0037"]  # ReLoop's overdue commitment on 2026-06-30
+    assert list(rows["owner_partner_id"]) == ["P11"]
+    rows["due_date"] = "2026-08-31"  # the steering group completes the draft
+    actions = pd.read_csv(package / "actions.csv", dtype=str, keep_default_na=False)
+    pd.concat([actions, rows]).to_csv(package / "actions.csv", index=False)
+    p = load_partnership(package, today=datetime.date(2026, 11, 22))
+    assert p.problems.empty, p.problems.to_string()
+    again = tmp_path / "again.csv"
+    result = runner.invoke(app, ["actions", "draft", str(package), "--as-of", "2026-06-30", "--out", str(again)])
+    assert "0 draft action(s) written" in result.output
+
+
+def test_actions_draft_refuses_a_day_that_is_not_one(tmp_path):
+    result = runner.invoke(
+        app, ["actions", "draft", str(SAMPLE), "--as-of", "soon", "--out", str(tmp_path / "a.csv")],
+        terminal_width=200,
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "as_of must be a date (YYYY-MM-DD) or a period" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "a.csv").exists()

@@ -309,3 +309,24 @@ def test_the_partner_cards_are_the_composition_alignment_and_network_values(page
     ns = N.network_summary(sample)
     density = ns.loc[ns["wave"] == page.controls["wave"].value, "density"].iloc[0]
     assert close(_one(cards["density"]), 100 * density)
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_the_actions_cards_are_the_action_counts(pages, sample, day):
+    from partner_analytics.analysis.actions import action_follow_through
+
+    total = action_follow_through(sample, as_of=day).iloc[-1]
+    overview = pages["overview"]
+    overview.controls["as_of"].value = day
+    shown = card_values(overview.parts["cards"].value)["actions"]
+    assert numbers(shown) == ([total["open"]] if total["n_actions"] else [])
+    page = pages["actions"]
+    page.controls["as_of"].value = day
+    cards = card_values(page.parts["cards"].value)
+    assert numbers(cards["open"]) == [total["open"], total["n_actions"]]
+    assert numbers(cards["overdue"]) == [total["overdue"]]
+    assert numbers(cards["done_on_time"]) == [total["done_on_time"], total["done"]]
+    if pd.isna(total["follow_through"]):
+        assert cards["follow_through"] == "–"
+    else:
+        assert close(_one(cards["follow_through"]), 100 * total["follow_through"])

@@ -232,6 +232,8 @@ def test_no_dated_fact_lies_after_the_reference_date(sample):
     assert sample.contributions["date"].max() <= D
     assert sample.commitments["completed_date"].max() <= D
     assert sample.readiness["review_date"].max() <= D
+    assert sample.actions["raised"].max() <= D
+    assert sample.actions["completed_date"].max() <= D
     for table in ("stakeholder_ratings", "assessments", "relationships"):
         assert sample.tables[table]["wave_end"].max() <= D
     assert sample.observations["date"].max() == "2026-Q3"
@@ -474,3 +476,98 @@ def test_driver_options_score_differently(tables):
     # weights 100+100+80+90+100+80+70+100 = 720; (470 + 90) / 720 * 100 = 77.78
     assert score["mutuality"] == pytest.approx(560 / 720 * 100)
     assert score.idxmax() == "mutuality" and score.idxmin() == "loose_network"
+
+
+# ------------------------------------------------------------------------- actions
+# The actions (section 10 of the methods contract) as of 2026-09-30, computed here with
+# pandas on the committed sample: the story holds at scale 1 (at scale 10 BuildLoop has
+# more overdue commitments than the 12 actions name).
+
+
+def action_states(tables, as_of=D) -> pd.Series:
+    """open / overdue / done_on_time / done_late / dropped per action raised by as_of."""
+    a = tables["actions"]
+    a = a[a["raised"] <= as_of].set_index("action_id")
+    closed = a["completed_date"].notna() & (a["completed_date"] <= as_of)
+    done = (a["status"] == "done") & closed
+    dropped = (a["status"] == "dropped") & (closed | a["completed_date"].isna())
+    is_open = ~done & ~dropped
+    state = pd.Series("open", index=a.index)
+    state[is_open & (a["due_date"] < as_of)] = "overdue"
+    state[done & (a["completed_date"] <= a["due_date"])] = "done_on_time"
+    state[done & (a["completed_date"] > a["due_date"])] = "done_late"
+    state[dropped] = "dropped"
+    return state
+
+
+def alert_sources(tables) -> set[tuple[str, str]]:
+    """(kind, id) of every alert on 2026-09-30: indicators moved to deterioration since
+    2026-Q2, overdue commitments, stakeholders contested and factor gaps >= 1.0 in 2026-Q3."""
+    q2 = indicator_status(tables, "2026-Q2")["status"]
+    q3 = indicator_status(tables, "2026-Q3")["status"]
+    moved = q3[(q3 == "deterioration") & (q2 != "deterioration")].index
+    k = tables["commitments"]
+    overdue = k[(k["status"] != "dropped") & k["completed_date"].isna() & (k["due_date"] < D)]
+    pi = power_interest(tables)
+    contested = pi[(pi["wave"] == "2026-Q3") & pi["contested"]]["stakeholder_id"]
+    gap = perception_gap(tables, "2026-Q3")
+    return (
+        {("indicator", i) for i in moved}
+        | {("commitment", c) for c in overdue["commitment_id"]}
+        | {("stakeholder", s) for s in contested}
+        | {("factor", f) for f in gap.index[gap["gap"] >= 1.0]}
+    )
+
+
+def test_actions_are_done_on_time_late_dropped_overdue_and_open_on_the_reference_date(sample):
+    state = action_states(sample.tables)
+    assert len(state) == 12
+    assert sorted(state[state == "done_on_time"].index) == ["A01", "A02", "A06", "A07", "A12"]
+    assert list(state[state == "done_late"].index) == ["A03"]
+    assert list(state[state == "dropped"].index) == ["A05"]
+    assert list(state[state == "overdue"].index) == ["A04"]  # the one overdue action
+    assert sorted(state[state == "open"].index) == ["A08", "A09", "A10", "A11"]
+    # follow-through = done on time / (done + overdue) = 5 / (6 + 1)
+    done = state.isin(["done_on_time", "done_late"]).sum()
+    assert (state == "done_on_time").sum() / (done + (state == "overdue").sum()) == 5 / 7
+
+
+def test_actions_are_decided_after_each_report_and_followed_up_in_the_next(sample):
+    a = sample.actions.set_index("action_id")
+    assert a["raised"].dt.quarter.nunique() >= 3  # decided in 2026-Q1, Q2 and Q3
+    earlier = action_states(sample.tables, pd.Timestamp("2026-06-30"))
+    assert "A06" not in earlier.index  # decided after the 2026-Q2 report
+    assert earlier["A05"] == "open"  # dropped only on 2026-07-14
+    assert earlier["A04"] == "open"  # due on 2026-06-30 itself: not yet overdue
+    # open actions fall due in the next quarter
+    nxt = a.loc[["A08", "A09", "A10", "A11"], "due_date"]
+    assert ((nxt > D) & (nxt <= pd.Timestamp("2026-12-31"))).all()
+
+
+def test_one_current_alert_has_no_action_yet(sample):
+    sources = alert_sources(sample.tables)
+    state = action_states(sample.tables)
+    a = sample.actions.set_index("action_id")
+    answering = a[state.isin(["open", "overdue", "done_on_time", "done_late"])]
+    answered = set(zip(answering["source_kind"], answering["source_id"], strict=True))
+    assert sources - answered == {("indicator", "IND05")}  # moved to deterioration in 2026-Q3
+    assert a.loc["A05", "status"] == "dropped" and ("stakeholder", "S18") in answered  # by A02
+
+
+def test_an_action_whose_commitment_was_completed_no_longer_answers_an_alert(sample):
+    a = sample.actions.set_index("action_id")
+    k = sample.commitments.set_index("commitment_id")
+    source = a.loc["A06", "source_id"]
+    assert k.loc[source, "due_date"] < pd.Timestamp("2026-06-30")  # overdue at the Q2 report
+    assert pd.Timestamp("2026-06-30") < k.loc[source, "completed_date"] <= D
+    assert ("commitment", source) not in alert_sources(sample.tables)  # source resolved
+    # the others still raise their alert, or are no alert's source (a readiness element)
+    still = {(a.at[i, "source_kind"], a.at[i, "source_id"]) for i in a.index if i not in ("A06", "A07", "A12")}
+    assert still <= alert_sources(sample.tables)
+
+
+def test_actions_name_the_same_kinds_of_source_at_another_scale_and_seed(scale10):
+    a = scale10["actions"]
+    assert len(a) == 12
+    k = set(scale10["commitments"]["commitment_id"])
+    assert set(a.loc[a["source_kind"] == "commitment", "source_id"]) <= k

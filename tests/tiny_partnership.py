@@ -25,6 +25,8 @@ Report day 2022-12-31 (2022-Q4), previous period 2022-09-30 (2022-Q3).
   a3 score 5, 5, 4 (public mean 14/3 = 4.667); Beta's b1, b2, b3 score 3, 3, 4 (private mean
   10/3 = 3.333): gap 1.333 >= 1.0, flagged. Mean over the 6 respondents 24/6 = 4.0:
   index = (4 - 1) / 4 * 100 = 75.0.
+- Actions (:func:`tiny_actions`, given only where a test asks for them): seven, worked out
+  in tests/analysis/test_actions.py.
 """
 
 from __future__ import annotations
@@ -111,6 +113,28 @@ def tiny_tables() -> dict[str, pd.DataFrame]:
         "stakeholder_ratings": ratings,
         "assessments": assessments,
     }
+
+
+def tiny_actions() -> pd.DataFrame:
+    """Seven actions on the tiny partnership (tests/analysis/test_actions.py works out
+    their states, follow-through and links to the alerts by hand)."""
+    return pd.DataFrame(
+        {
+            "action_id": ["x1", "x2", "x3", "x4", "x5", "x6", "x7"],
+            "title": ["Reopen the depot", "Meet the residents", "Recycling drive", "Hire a manager",
+                      "Governance workshop", "Write the annual note", "Check the shared vision"],
+            "owner_partner_id": ["A", "B", "A", "A", "B", "A", "B"],
+            "raised": ["2022-10-15", "2022-10-15", "2022-11-01", "2022-11-10", "2022-12-01",
+                       "2023-01-10", "2023-02-01"],
+            "due_date": ["2022-11-30", "2022-12-15", "2023-01-31", "2022-12-01", "2022-12-20",
+                         "2023-02-28", "2023-05-15"],
+            "status": ["done", "open", "in progress", "dropped", "done", "open", "open"],
+            "completed_date": ["2022-11-20", None, None, None, "2023-01-05", None, None],
+            "source_kind": ["commitment", "stakeholder", "indicator", "commitment", "factor", None,
+                            "readiness"],
+            "source_id": ["k1", "S1", "I1", "k2", "601", None, "shared_vision"],
+        }
+    )  # fmt: skip
 
 
 @pytest.fixture(scope="session")

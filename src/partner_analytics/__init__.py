@@ -15,6 +15,12 @@ __version__ = "0.1.0"
 # so that ``partner-analytics report`` or a dashboard page does not pay for scipy, pandera
 # and networkx before it needs them.
 _MODULES: dict[str, tuple[str, ...]] = {
+    "partner_analytics.analysis.actions": (
+        "action_alerts",
+        "action_follow_through",
+        "action_status",
+        "alert_actions",
+    ),
     "partner_analytics.analysis.competencies": (
         "alignment_index",
         "candidate_fit",

@@ -657,6 +657,42 @@ def dashboards(
     raise typer.Exit(code)
 
 
+# --- actions: what the steering group decides (partner_analytics.present.actions) --------
+
+actions_app = typer.Typer(
+    cls=_Group,
+    help="Actions the steering group decides on the alerts: draft them for a package.",
+    no_args_is_help=True,
+)
+app.add_typer(actions_app, name="actions")
+
+
+@actions_app.command("draft")
+def actions_draft(
+    path: PathArg,
+    as_of: Annotated[
+        str,
+        typer.Option("--as-of", help="The day of the alerts: YYYY-MM-DD, or a period such as 2026-Q3.", metavar="DATE"),
+    ],
+    out_file: Annotated[
+        Path, typer.Option("--out", help="The CSV file to write the draft actions to.", metavar="FILE")
+    ],
+) -> None:
+    """Write one draft action per current alert that no open or done action answers yet.
+
+    Each row has its source filled in, an action_id and (where the alert names a partner) an owner proposed, raised = the day and status open: check the title, complete the owner and due date, then add the rows to the package's actions table.
+    """
+    from partner_analytics.present.actions import action_drafts
+
+    drafts = action_drafts(_load(path), as_of=as_of)
+    write_csv(drafts, out_file)
+    _say(
+        out,
+        f"{len(drafts)} draft action(s) written to {out_file}"
+        + (": complete the owner and due date, then add them to the actions table" if len(drafts) else ""),
+    )
+
+
 # --- survey: exports in, forms out (partner_analytics.importers.survey) -------------------
 
 survey_app = typer.Typer(

@@ -47,6 +47,19 @@ The story an evaluator can find
 - Readiness rises over the reviews of 2025-09-30, 2026-03-31 and 2026-09-30;
   documenting outcomes is still missing. Drivers: the packaged example drivers, with
   three options (mutuality, contracted_delivery, loose_network).
+- Actions (12), decided at the steering group after each report: on 2026-01-20 a recovery
+  plan for BuildLoop's first overdue commitment (A01, done on time), a meeting with the
+  contested Energy-from-Waste Operator (A02, done on time) and a joint objectives workshop
+  for the 603 gap (A03, done late); on 2026-04-21 a revised plan for BuildLoop's second
+  overdue commitment (A04, in progress and the one action overdue on 2026-09-30), a
+  facilitated dialogue with the operator (A05, dropped on 2026-07-14) and a collection
+  campaign for IND09 (A12, done on time; the indicator still deteriorates); on 2026-07-14
+  a completion date for the commitment overdue at 2026-06-30 that is then completed
+  (A06, done on time: its source resolved) and a follow-up step on every agenda (A07,
+  readiness element follow_through, done on time); in 2026-Q3 actions on BuildLoop's two
+  newer overdue commitments, Eastbrook's overdue commitment and, on the report day, the
+  new 610 gap (A08-A11, open, due in 2026-Q4). On 2026-09-30 one alert has no action yet:
+  IND05 moved to deterioration. Follow-through: 5 done on time of 6 done and 1 overdue.
 
 Scale
 -----
@@ -75,6 +88,7 @@ commitments          56      560       5,600       56,000
 readiness            69      69        69          69
 drivers              8       8         8           8
 driver_alignment     24      24        24          24
+actions              12      12        12          12
 ==================== ======= ========= =========== ============
 
 Observations = 35 series x 12 quarters (18 headline series, 17 by partner) + 8 indicators
@@ -1004,6 +1018,73 @@ def _commitments(scale: int, seed: int) -> pd.DataFrame:
     )
 
 
+# -------------------------------------------------------------- actions
+
+_QUARTER_BEFORE = np.datetime64("2026-06-30", "D")
+
+
+def _first(frame: pd.DataFrame) -> pd.Series:
+    return frame.sort_values(["due_date", "commitment_id"], kind="stable").iloc[0]
+
+
+def _actions(commitments: pd.DataFrame) -> pd.DataFrame:
+    """The actions of the story (module docstring), naming commitments of ``commitments``.
+
+    The commitments an action names are found by what they are (BuildLoop's overdue ones
+    by due date, Eastbrook's overdue one, a commitment overdue at 2026-06-30 and completed
+    since), so the table has the same 12 rows at every scale and seed.
+    """
+    k = commitments
+    as_of = pd.Timestamp(AS_OF)
+    overdue = (k["status"] == "open") & (k["due_date"] < as_of)
+    build = k[overdue & (k["partner_id"] == "P09")].sort_values(["due_date", "commitment_id"])
+    b = [build.iloc[i] for i in range(4)]
+    e = _first(k[overdue & (k["partner_id"] == "P03")])
+    completed = k[(k["status"] == "done") & ~k["partner_id"].isin(["P09", "P03"])
+                  & (k["due_date"] < pd.Timestamp(_QUARTER_BEFORE))
+                  & (k["completed_date"] > pd.Timestamp(_QUARTER_BEFORE))]  # fmt: skip
+    if not len(completed):  # pragma: no cover - another seed: BuildLoop's late one
+        completed = k[(k["partner_id"] == "P09") & (k["status"] == "done")]
+    r = _first(completed)
+    c = "commitment"
+    rows = [
+        ("A01", f"Agree a recovery plan: {b[0]['description']}", "P09", "2026-01-20",
+         "2026-03-31", "done", "2026-03-24", c, b[0]["commitment_id"], None),
+        ("A02", "Meet the Energy-from-Waste Operator to understand its position", "P01",
+         "2026-01-20", "2026-02-28", "done", "2026-02-25", "stakeholder", "S18", None),
+        ("A03", "Hold a joint objectives workshop for public and private partners", "P14",
+         "2026-01-20", "2026-04-30", "done", "2026-06-12", "factor", "603",
+         "Postponed once for the budget round"),
+        ("A04", f"Deliver with a revised plan: {b[1]['description']}", "P09", "2026-04-21",
+         "2026-06-30", "in_progress", None, c, b[1]["commitment_id"], None),
+        ("A05", "Commission a facilitated dialogue with the Energy-from-Waste Operator", "P01",
+         "2026-04-21", "2026-07-31", "dropped", "2026-07-14", "stakeholder", "S18",
+         "Replaced by the operator's own public consultation"),
+        ("A06", f"Agree a completion date: {r['description']}", r["partner_id"], "2026-07-14",
+         "2026-08-15", "done", "2026-08-05", c, r["commitment_id"], None),
+        ("A07", "Review overdue commitments at every steering group meeting", "P01",
+         "2026-07-14", "2026-09-15", "done", "2026-09-10", "readiness", "follow_through", None),
+        ("A08", f"Set up a quarterly reporting routine: {b[2]['description']}", "P09",
+         "2026-08-12", "2026-10-15", "open", None, c, b[2]["commitment_id"], None),
+        ("A09", f"Plan the work with the site managers: {b[3]['description']}", "P09",
+         "2026-09-08", "2026-11-30", "in_progress", None, c, b[3]["commitment_id"], None),
+        ("A10", f"Support Eastbrook to deliver: {e['description']}", "P03", "2026-08-12",
+         "2026-10-31", "open", None, c, e["commitment_id"], "With the data platform team"),
+        ("A11", "Review how the value created is shared between partners", "P14", "2026-09-30",
+         "2026-12-15", "open", None, "factor", "610", None),
+        ("A12", "Door-to-door separate-collection campaign in low-income neighbourhoods", "P12",
+         "2026-04-21", "2026-09-30", "done", "2026-09-28", "indicator", "IND09", None),
+    ]  # fmt: skip
+    cols = ["action_id", "title", "owner_partner_id", "raised", "due_date", "status",
+            "completed_date", "source_kind", "source_id", "note"]  # fmt: skip
+    out = pd.DataFrame(rows, columns=cols)
+    for col in ("raised", "due_date", "completed_date"):
+        out[col] = pd.to_datetime(out[col]).astype("datetime64[ns]")
+    for col in ("action_id", "title", "owner_partner_id", "status", "source_kind", "source_id", "note"):
+        out[col] = _str(out[col])
+    return out
+
+
 # -------------------------------------------------------------- readiness and drivers
 
 _REVIEWS = ("2025-09-30", "2026-03-31", "2026-09-30")
@@ -1117,7 +1198,7 @@ def sample_tables(*, scale: int = 1, seed: int = 0) -> dict[str, pd.DataFrame]:
         Keyed by table name, in the package's table order: partners, stakeholders,
         stakeholder_ratings, objectives, competencies, assessments, relationships,
         indicators, observations, contributions, commitments, readiness, drivers,
-        driver_alignment. Columns are the contract's (ids, text and periods ``str``,
+        driver_alignment, actions. Columns are the contract's (ids, text and periods ``str``,
         numbers float64, ``competencies.level`` Int64, dates datetime64[ns]);
         observations carry the disaggregation columns ``partner_id`` and ``district``
         (both empty on headline rows). There is no factors table: the packaged mutuality
@@ -1136,6 +1217,7 @@ def sample_tables(*, scale: int = 1, seed: int = 0) -> dict[str, pd.DataFrame]:
     """
     scale, seed = _check(scale, seed)
     drivers, alignment = _drivers()
+    commitments = _commitments(scale, seed)
     return {
         "partners": _partners(),
         "stakeholders": _stakeholders(),
@@ -1147,10 +1229,11 @@ def sample_tables(*, scale: int = 1, seed: int = 0) -> dict[str, pd.DataFrame]:
         "indicators": _indicators(),
         "observations": _observations(scale, seed),
         "contributions": _contributions(scale, seed),
-        "commitments": _commitments(scale, seed),
+        "commitments": commitments,
         "readiness": _readiness(),
         "drivers": drivers,
         "driver_alignment": alignment,
+        "actions": _actions(commitments),
     }
 
 

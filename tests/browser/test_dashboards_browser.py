@@ -200,7 +200,7 @@ def test_the_landing_page_links_every_dashboard(browser, server):
         context.close()
 
 
-# (control label, figure key or None for the cards, option to choose: index from the end)
+# (control label, figure key, None for the cards or a selector of a part of the page)
 WIDGET_CHANGES = {
     "overview": [("As of", None)],
     "stakeholders": [("Survey wave", "power_interest"), ("Stakeholder group", "power_interest")],
@@ -208,6 +208,9 @@ WIDGET_CHANGES = {
     "delivery": [("As of", "follow_through"), ("Sector", "follow_through"), ("Partner", "follow_through")],
     "indicators": [("Indicator", "trend"), ("Pillar", "status_table")],
     "partners": [("Network wave", "network"), ("Sector", "heatmap")],
+    # a selector instead of a figure: the part of the page the change redraws
+    "actions": [("As of", None), ("Owner", None), ("Status", ".pa-actions-table"),
+                ("Source", ".pa-actions-table")],
 }
 
 
@@ -229,6 +232,8 @@ def test_each_dashboard_renders_and_its_widgets_redraw_their_figures(browser, se
             choice = next(o for o in reversed(options[1:] or options) if o != current)
             if figure is None:
                 _change_text_and_wait(page, control, choice, ".pa-cards")
+            elif figure.startswith("."):
+                _change_text_and_wait(page, control, choice, figure)
             else:
                 _change_and_wait(page, control, choice, figure)
         _assert_no_error_output(page, problems)

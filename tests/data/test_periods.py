@@ -10,6 +10,7 @@ import pytest
 
 from partner_analytics import AnalysisInputError
 from partner_analytics.data.periods import (
+    next_period_end,
     parse_as_of,
     period_label,
     period_name,
@@ -48,6 +49,14 @@ def test_the_period_before_a_month_or_a_year_is_the_month_or_year_before():
     assert previous_period_end("2026-09") == pd.Timestamp("2026-08-31")
     assert previous_period_end("2026") == pd.Timestamp("2025-12-31")
     assert previous_period_end("2026-Q1") == pd.Timestamp("2025-12-31")
+
+
+def test_the_next_period_ends_a_quarter_month_or_year_after_the_one_of_the_day():
+    assert next_period_end("2026-09-30") == pd.Timestamp("2026-12-31")
+    assert next_period_end("2026-08-15") == pd.Timestamp("2026-12-31")
+    assert next_period_end("2026-12-31") == pd.Timestamp("2027-03-31")
+    assert next_period_end("2026-09") == pd.Timestamp("2026-10-31")
+    assert next_period_end("2026") == pd.Timestamp("2027-12-31")
 
 
 def test_a_report_is_named_after_the_period_as_written():

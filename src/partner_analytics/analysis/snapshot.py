@@ -76,11 +76,13 @@ def as_of_view(p, as_of):
         - ``commitments``: every commitment is kept (its due date may lie ahead), but a
           completion dated after as_of is removed and a ``done`` status without a
           completion by as_of becomes ``open``: the commitment was open on that day;
+        - ``actions``: actions raised on or before as_of; one done or dropped after as_of
+          was open on that day (its completion removed, its status ``open``);
         - ``partners``: partners who joined after as_of are left out, with their rows in
-          competencies, contributions, commitments, assessments, relationships and
-          observations; stakeholders and indicators that name them keep their rows
-          without the link. Candidates (no joining date) and partners who left are kept
-          (the analyses treat them as such).
+          competencies, contributions, commitments, assessments, relationships,
+          observations and actions (those they own); stakeholders and indicators that
+          name them keep their rows without the link. Candidates (no joining date) and
+          partners who left are kept (the analyses treat them as such).
 
         Tables without dates (objectives, factors, items, indicators, drivers, ...) are
         kept whole.
@@ -114,6 +116,15 @@ def as_of_view(p, as_of):
             com["completed_date"] = com["completed_date"].mask(later)
             com["status"] = com["status"].mask(later & (com["status"] == "done"), "open")
             t["commitments"] = com
+    act = t["actions"]
+    if len(act):
+        act = act[act["raised"] <= d]
+        later = act["completed_date"].notna() & (act["completed_date"] > d)
+        if later.any():
+            act = act.copy()
+            act["completed_date"] = act["completed_date"].mask(later)
+            act["status"] = act["status"].mask(later & act["status"].isin(["done", "dropped"]), "open")
+        t["actions"] = act.reset_index(drop=True)
 
     partners = t["partners"]
     joined_later = partners["joined"].notna() & (partners["joined"] > d)
@@ -124,6 +135,9 @@ def as_of_view(p, as_of):
             f = t[name]
             if len(f):
                 t[name] = f[~f["partner_id"].isin(gone)].reset_index(drop=True)
+        act = t["actions"]
+        if len(act):
+            t["actions"] = act[~act["owner_partner_id"].isin(gone)].reset_index(drop=True)
         rel = t["relationships"]
         if len(rel):
             keep = ~rel["partner_id"].isin(gone) & ~rel["respondent_partner_id"].isin(gone)
@@ -163,7 +177,8 @@ def partners_view(p, partner_ids):
 
 def _dated(p) -> list[pd.Series]:
     """The dates of what happened: wave ends, observation periods, contributions, reviews,
-    completed commitments (due dates are left out: they lie ahead)."""
+    completed commitments, actions raised and closed (due dates are left out: they lie
+    ahead)."""
     out = []
     for name in _WAVE_TABLES:
         if p.has(name):
@@ -176,6 +191,8 @@ def _dated(p) -> list[pd.Series]:
         out.append(p.readiness["review_date"])
     if p.has("commitments"):
         out.append(p.commitments["completed_date"])
+    if p.has("actions"):
+        out += [p.actions["raised"], p.actions["completed_date"]]
     return [s.dropna() for s in out if s.notna().any()]
 
 

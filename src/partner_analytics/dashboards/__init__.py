@@ -24,6 +24,9 @@ delivery        follow-through on commitments, overdue commitments and contribut
                 of a quarter end, by sector and partner
 indicators      indicators by pillar: status table, pillar summary and one indicator's trend
 partners        competency alignment, candidates, sector mix and the relationship network
+actions         the actions decided on the alerts: open, overdue, done on time or late,
+                dropped, and whether their source still raises an alert, as of a quarter
+                end, by owner, status and source; the alerts with no action yet
 ==============  ==========================================================================
 
 Every number on a page is an analysis value: cards read the headline figures and counts of
@@ -38,6 +41,7 @@ this package"; an unexpected error shows one plain message.
 
 from __future__ import annotations
 
+from partner_analytics.dashboards.actions import actions_page
 from partner_analytics.dashboards.collaboration import collaboration_page
 from partner_analytics.dashboards.delivery import delivery_page
 from partner_analytics.dashboards.indicators import indicators_page
@@ -50,6 +54,7 @@ __all__ = [
     "DATA_ENV",
     "PAGES",
     "Dashboard",
+    "actions_page",
     "collaboration_page",
     "data_path",
     "delivery_page",

@@ -200,7 +200,8 @@ SEVERITY_CLASS = {"alert": "", "watch": "pa-watch", "good": "pa-good", "info": "
 
 
 def alerts_list(frame: pd.DataFrame | None, *, empty: str = "No alerts.") -> str:
-    """Sentences as a list, coloured by severity (``topic``, ``severity``, ``sentence``)."""
+    """Sentences as a list, coloured by severity (``topic``, ``severity``, ``sentence``); an
+    ``action`` column, when given, is a line under its sentence (the action answering it)."""
     if frame is None or not len(frame):
         return f'<ul class="pa-alerts"><li class="pa-good">{esc(empty)}</li></ul>'
     items = []
@@ -208,7 +209,9 @@ def alerts_list(frame: pd.DataFrame | None, *, empty: str = "No alerts.") -> str
         sev = getattr(rec, "severity", "alert")
         topic = getattr(rec, "topic", "")
         topic_html = f'<span class="pa-topic">{esc(str(topic).capitalize())}:</span>' if topic else ""
-        items.append(f'<li class="{SEVERITY_CLASS.get(sev, "")}">{topic_html}{esc(rec.sentence)}</li>')
+        action = getattr(rec, "action", "")
+        action_html = f'<div class="pa-alert-action">{esc(action)}</div>' if isinstance(action, str) and action else ""
+        items.append(f'<li class="{SEVERITY_CLASS.get(sev, "")}">{topic_html}{esc(rec.sentence)}{action_html}</li>')
     return f'<ul class="pa-alerts">{"".join(items)}</ul>'
 
 

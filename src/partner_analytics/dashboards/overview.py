@@ -1,8 +1,10 @@
 """The overview page: headline cards and alerts as of a quarter end (default: the latest).
 
 Cards read :func:`~partner_analytics.analysis.headlines.headline_figures` (the report's
-headline table) and, for their details, the analysis frames of the snapshot of the day;
-alerts are :func:`~partner_analytics.present.highlights.alerts`, the report's alerts.
+headline table) and, for their details, the analysis frames of the snapshot of the day; the
+actions card reads :func:`~partner_analytics.analysis.actions.action_follow_through`.
+Alerts are :func:`~partner_analytics.present.highlights.alerts`, the report's alerts, each
+with the actions answering it (:func:`~partner_analytics.present.actions.alert_responses`).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from partner_analytics.present.formats import (
     suppressed_text,
 )
 
-__all__ = ["overview_page", "sector_mix"]
+__all__ = ["actions_card", "overview_page", "sector_mix"]
 
 
 def _build(page: Page) -> None:
@@ -45,7 +47,8 @@ def _build(page: Page) -> None:
     page.html(
         "note",
         '<div class="pa-note">Alerts: indicators that turned to deterioration, overdue '
-        "commitments, contested stakeholders and factors that sectors rate very differently. "
+        "commitments, contested stakeholders and factors that sectors rate very differently; "
+        "under each, the actions the steering group decided on it, or “no action yet”. "
         f"Numbers resting on fewer than {page.min_n} people read "
         f"“{L.esc(suppressed_text(page.min_n))}”.</div>",
     )
@@ -67,9 +70,13 @@ def _build(page: Page) -> None:
 
 
 def _alerts_html(p, day) -> str:
+    from partner_analytics.present.actions import alert_responses
     from partner_analytics.present.highlights import alerts
 
-    return L.alerts_list(alerts(p, as_of=day), empty="Nothing calls for attention as of this day.")
+    a = alerts(p, as_of=day)
+    responses = alert_responses(p, as_of=day)
+    a = a.assign(action=[responses.get(k, "") for k in a["alert"]])
+    return L.alerts_list(a, empty="Nothing calls for attention as of this day.")
 
 
 def _headline_value(row, min_n: int, digits: int = 1, unit: str = "") -> str:
@@ -119,6 +126,7 @@ def overview_cards(head: pd.DataFrame, snap) -> list[str]:
         _health_card(row("health_index"), snap, m),
         _indicators_card(row("on_track"), row("deteriorating"), snap, m),
         _commitments_card(row("follow_through"), row("overdue"), m),
+        actions_card(snap),
         _contributions_card(row("delivered"), row("fulfilment"), m),
         _readiness_card(row("readiness"), snap, m),
         _partners_card(row("active_partners"), row("sectors"), snap),
@@ -183,6 +191,27 @@ def _commitments_card(r, od, m: int) -> str:
         detail=f"{n_over} overdue of {int(r['now_total'])} due", accent=accent,
         key="follow_through",
     )  # fmt: skip
+
+
+def actions_card(snap) -> str:
+    """Open and overdue actions as of the snapshot's day, and their follow-through (the row
+    of all owners of ``action_follow_through``)."""
+    from partner_analytics.analysis.actions import action_follow_through
+    from partner_analytics.dashboards.page import safe_frame
+    from partner_analytics.figures.theme import STATUS_COLORS
+
+    f, _ = safe_frame(lambda: action_follow_through(snap.view, as_of=snap.as_of))
+    if f is None or not int(f["n_actions"].iloc[-1]):
+        return L.card("Actions", "–", detail="no action recorded by this day", key="actions")
+    t = f.iloc[-1]
+    n_over = int(t["overdue"])
+    detail = f"{n_over} overdue" + (
+        f" · follow-through {fmt_percent(t['follow_through'], ratio=True)}"
+        if not pd.isna(t["follow_through"]) else ""
+    )  # fmt: skip
+    accent = STATUS_COLORS["deterioration"] if n_over else STATUS_COLORS["target_achieved"]
+    return L.card("Actions", f"{int(t['open'])}", unit="open", detail=detail, accent=accent,
+                  key="actions")  # fmt: skip
 
 
 def delivered_bar(share) -> str:

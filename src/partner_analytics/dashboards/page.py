@@ -90,6 +90,13 @@ PAGES: dict[str, tuple[str, str]] = {
         "Partners",
         "Competency alignment, candidate partners, sector mix and the relationship network.",
     ),
+    "actions": (
+        "Actions",
+        (
+            "What the steering group decided, who does it, by when, and whether it happened; "
+            "by owner, status and source."
+        ),
+    ),
 }
 
 FIGURE_HEIGHT = 520

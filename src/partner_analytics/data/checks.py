@@ -14,11 +14,18 @@ from pandera.errors import SchemaErrors
 
 from partner_analytics.data.periods import periods_end
 from partner_analytics.data.problems import ProblemCollector, Rule, problem
-from partner_analytics.data.schemas import TABLES, TableSpec, pandera_schema
+from partner_analytics.data.schemas import (
+    SOURCE_KINDS,
+    SOURCE_TABLES,
+    TABLES,
+    TableSpec,
+    pandera_schema,
+)
 from partner_analytics.data.text import excerpt
 
 __all__ = [
     "RATER_COLUMNS",
+    "action_checks",
     "cross_field_checks",
     "currency_checks",
     "few_raters_problem",
@@ -113,7 +120,8 @@ def _duplicate_keys(spec, typed, key, rows, out):
 
 
 def cross_field_checks(typed: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame], out):
-    """left >= joined; an assessment names a factor_code or an item_code."""
+    """left >= joined; an assessment names a factor_code or an item_code; an action's dates,
+    status and source agree (:func:`action_checks`)."""
     if "partners" in typed:
         t = typed["partners"]
         bad = t["left"].notna() & t["joined"].notna() & (t["left"] < t["joined"])
@@ -128,6 +136,99 @@ def cross_field_checks(typed: dict[str, pd.DataFrame], raw: dict[str, pd.DataFra
             "error", Rule.REQUIRED, "assessments", t, neither, "factor_code", None,
             lambda v: "a factor_code or an item_code is required",
         )  # fmt: skip
+    if "actions" in typed:
+        action_checks(typed["actions"], raw["actions"], out)
+
+
+def action_checks(t: pd.DataFrame, raw: pd.DataFrame, out: ProblemCollector) -> None:
+    """The rules between an action's fields (docs/data-package.md, table actions).
+
+    Errors: due_date or completed_date before raised (``inconsistent``); status done
+    without a completed_date, a source_id without its source_kind (``required``).
+    Warnings: a completed_date on an open or in-progress action (``inconsistent``: it counts
+    as not done); a source_kind other than ``other`` without a source_id (``required``: the
+    action cannot be linked to an alert). A completed_date on a dropped action is the day
+    it was dropped.
+    """
+    name = "actions"
+    status, done_on = t["status"], t["completed_date"]
+    for column in ("due_date", "completed_date"):
+        before = t[column].notna() & t["raised"].notna() & (t[column] < t["raised"])
+        out.cells(
+            "error", Rule.INCONSISTENT, name, t, before, column, raw.get(column),
+            lambda v, c=column: f"'{excerpt(v)}' is before the raised date: expected {c} >= raised",
+        )  # fmt: skip
+    done = (status == "done").fillna(False).astype(bool) & done_on.isna()
+    # a completed_date that did not parse has its own error; no second word about it
+    done &= ~pd.Series([out.seen(name, i, "completed_date") for i in t.index], index=t.index, dtype=bool)
+    out.cells(
+        "error", Rule.REQUIRED, name, t, done, "completed_date", None,
+        lambda v: "status is done: a completed_date is required (the day the action was done)",
+    )  # fmt: skip
+    still_open = status.isin(["open", "in_progress"]).fillna(False).astype(bool) & done_on.notna()
+    out.cells(
+        "warning", Rule.INCONSISTENT, name, t, still_open, "completed_date", raw.get("completed_date"),
+        lambda v: f"'{excerpt(v)}' is given but the status is not done: the action counts as "
+        "not done (set status done, or leave completed_date empty)",
+    )  # fmt: skip
+    kind, source = t["source_kind"], t["source_id"]
+    out.cells(
+        "error", Rule.REQUIRED, name, t, source.notna() & kind.isna(), "source_kind", None,
+        lambda v: "a source_kind is required when a source_id is given: one of "
+        + ", ".join(SOURCE_KINDS),
+    )  # fmt: skip
+    unlinked = kind.notna() & (kind != "other").fillna(False).astype(bool) & source.isna()
+    out.cells(
+        "warning", Rule.REQUIRED, name, t, unlinked, "source_id", None,
+        lambda v: "source_kind is given but source_id is empty: the action cannot be linked "
+        "to what it responds to",
+    )  # fmt: skip
+
+
+def _parent_keys(
+    ptable: str,
+    pcol: str,
+    typed: dict[str, pd.DataFrame],
+    out: ProblemCollector,
+    *,
+    drop_invalid: bool,
+    default_factors: pd.DataFrame | None,
+    checklist: pd.DataFrame | None,
+) -> tuple[set, set, str]:
+    """The keys a reference to ``ptable.pcol`` may name (with ``drop_invalid``: of accepted
+    rows only), every key of the table, and how the table is named in a message."""
+    if ptable == "readiness_checklist":
+        keys = set(checklist["element_id"]) if checklist is not None else set()
+        return keys, keys, "the readiness checklist"
+    if ptable == "factors" and "factors" not in typed and default_factors is not None:
+        keys = set(default_factors["factor_code"])
+        return keys, keys, "the packaged mutuality factor set (the package has no factors table)"
+    if ptable in typed:
+        pt = typed[ptable]
+        all_keys = set(pt[pcol].dropna())
+        rejected = set(out.bad.get(ptable, {}))
+        keys = set(pt.loc[~pt.index.isin(rejected), pcol].dropna()) if drop_invalid else all_keys
+        return keys, all_keys, f"table {ptable}"
+    return set(), set(), f"the package, which has no {ptable} table"
+
+
+def _reference_problems(name, t, column, values, has, found, ptable, out) -> None:
+    """Unknown keys and keys whose parent row was rejected, one error per row where ``has``
+    holds; ``found`` is :func:`_parent_keys`' (keys, all keys, how the table is named)."""
+    keys, all_keys, what = found
+    bad = has & ~values.isin(keys)
+    if not bad.any():
+        return
+    parent_rejected = bad & values.isin(all_keys)
+    out.cells(
+        "error", Rule.REJECTED_PARENT, name, t, parent_rejected, column, values,
+        lambda v: f"refers to {column} '{excerpt(v)}', whose row in {ptable} "
+        "was rejected: fix that row first",
+    )  # fmt: skip
+    out.cells(
+        "error", Rule.UNKNOWN_KEY, name, t, bad & ~parent_rejected, column, values,
+        lambda v: f"unknown {column} '{excerpt(v)}': not found in {what}",
+    )  # fmt: skip
 
 
 def foreign_key_checks(
@@ -140,7 +241,9 @@ def foreign_key_checks(
     order: list[str],
 ) -> None:
     """Every reference names a row of its parent table (with ``drop_invalid``: an accepted
-    row); parents are checked first, so a row whose parent was rejected is rejected too."""
+    row); parents are checked first, so a row whose parent was rejected is rejected too.
+    An action's ``source_id`` names a row of the table of its ``source_kind``."""
+    parents = {"drop_invalid": drop_invalid, "default_factors": default_factors, "checklist": checklist}
     for name in order:
         if name not in typed:
             continue
@@ -151,34 +254,22 @@ def foreign_key_checks(
             has = values.notna()
             if not has.any():
                 continue
-            if ptable == "readiness_checklist":
-                keys = set(checklist["element_id"]) if checklist is not None else set()
-                all_keys, what = keys, "the readiness checklist"
-            elif ptable == "factors" and "factors" not in typed and default_factors is not None:
-                keys = set(default_factors["factor_code"])
-                all_keys = keys
-                what = "the packaged mutuality factor set (the package has no factors table)"
-            elif ptable in typed:
-                pt = typed[ptable]
-                all_keys = set(pt[pcol].dropna())
-                rejected = set(out.bad.get(ptable, {}))
-                keys = set(pt.loc[~pt.index.isin(rejected), pcol].dropna()) if drop_invalid else all_keys
-                what = f"table {ptable}"
-            else:
-                keys, all_keys, what = set(), set(), f"the package, which has no {ptable} table"
-            bad = has & ~values.isin(keys)
-            if not bad.any():
-                continue
-            parent_rejected = bad & values.isin(all_keys)
-            out.cells(
-                "error", Rule.REJECTED_PARENT, name, t, parent_rejected, column, values,
-                lambda v, c=column, p=ptable: f"refers to {c} '{excerpt(v)}', whose row in {p} "
-                "was rejected: fix that row first",
-            )  # fmt: skip
-            out.cells(
-                "error", Rule.UNKNOWN_KEY, name, t, bad & ~parent_rejected, column, values,
-                lambda v, c=column, w=what: f"unknown {c} '{excerpt(v)}': not found in {w}",
-            )  # fmt: skip
+            found = _parent_keys(ptable, pcol, typed, out, **parents)
+            _reference_problems(name, t, column, values, has, found, ptable, out)
+        if name == "actions":
+            _source_checks(t, typed, out, parents)
+
+
+def _source_checks(t: pd.DataFrame, typed, out: ProblemCollector, parents: dict) -> None:
+    """``actions.source_id`` against the table of its ``source_kind`` (SOURCE_TABLES)."""
+    values = t["source_id"]
+    for kind, (ptable, pcol) in SOURCE_TABLES.items():
+        has = values.notna() & (t["source_kind"] == kind).fillna(False).astype(bool)
+        if not has.any():
+            continue
+        keys, all_keys, what = _parent_keys(ptable, pcol, typed, out, **parents)
+        found = (keys, all_keys, f"{what} (source_kind {kind})")
+        _reference_problems("actions", t, "source_id", values, has, found, ptable, out)
 
 
 def currency_checks(typed: dict[str, pd.DataFrame], files: dict[str, list[str]], out) -> None:

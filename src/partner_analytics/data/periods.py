@@ -9,7 +9,7 @@ with dates ("2026-Q3" is 30 September 2026, never 1 July).
   that takes ``as_of`` reads it through this function;
 - :func:`period_label`, :func:`period_name`: how a day or a report period is named;
 - :func:`previous_period_end`, :func:`previous_day`: the period before (the default of every
-  comparison with "the previous period");
+  comparison with "the previous period"); :func:`next_period_end`: the period after;
 - :func:`period_range`: the periods of a range such as "2025-Q1:2026-Q3".
 """
 
@@ -24,6 +24,7 @@ import pandas as pd
 from partner_analytics.errors import AnalysisInputError
 
 __all__ = [
+    "next_period_end",
     "normalize_period",
     "parse_as_of",
     "period_end",
@@ -187,9 +188,28 @@ def previous_period_end(as_of) -> pd.Timestamp:
     >>> str(previous_period_end("2026-09").date()), str(previous_period_end("2026").date())
     ('2026-08-31', '2025-12-31')
     """
+    return _period_end_from(as_of, -1)
+
+
+def next_period_end(as_of) -> pd.Timestamp:
+    """The end of the period after: the quarter after the one holding ``as_of``, or the
+    month / year after when ``as_of`` is written as a month or a year (the mirror of
+    :func:`previous_period_end`).
+
+    >>> str(next_period_end("2026-09-30").date()), str(next_period_end("2026-08-15").date())
+    ('2026-12-31', '2026-12-31')
+    >>> str(next_period_end("2026-09").date()), str(next_period_end("2026").date())
+    ('2026-10-31', '2027-12-31')
+    """
+    return _period_end_from(as_of, 1)
+
+
+def _period_end_from(as_of, step: int) -> pd.Timestamp:
+    """The last day of the period ``step`` periods from the one holding ``as_of`` (quarters,
+    or months / years when ``as_of`` is written as one)."""
     kind = _written_kind(as_of)
     freq = kind if kind in ("M", "Y") else "Q"
-    return (pd.Period(parse_as_of(as_of), freq=freq) - 1).end_time.normalize()
+    return (pd.Period(parse_as_of(as_of), freq=freq) + step).end_time.normalize()
 
 
 def previous_day(as_of, previous=None) -> pd.Timestamp:

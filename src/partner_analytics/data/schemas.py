@@ -12,8 +12,11 @@ from dataclasses import dataclass, field
 import pandera.pandas as pa
 
 __all__ = [
+    "ACTION_STATUSES",
     "LEVEL_LABELS",
     "LIKERT_LABELS",
+    "SOURCE_KINDS",
+    "SOURCE_TABLES",
     "TABLES",
     "TABLE_ORDER",
     "TRUST_LABELS",
@@ -27,6 +30,23 @@ ROLES = ("lead", "member", "sponsor", "champion", "broker", "third_party", "cand
 AREAS = ("economic", "financial", "political", "physical_environmental", "social", "institutional")
 PILLARS = ("social", "environmental", "economic", "governance")
 KINDS = ("funding", "in_kind", "asset", "service", "staff_time", "data", "other")
+#: The status of an action (table ``actions``).
+ACTION_STATUSES = ("open", "in_progress", "done", "dropped")
+#: What an action may name as its source (``actions.source_kind``).
+SOURCE_KINDS = (
+    "indicator", "commitment", "factor", "stakeholder", "contribution", "readiness", "other"
+)  # fmt: skip
+#: The table and column a ``source_id`` of each kind is looked up in; ``other`` is free
+#: text. ``factors`` is the packaged mutuality set when the package has no factors table,
+#: and ``readiness_checklist`` the packaged checklist (readiness element ids).
+SOURCE_TABLES = {
+    "indicator": ("indicators", "indicator_id"),
+    "commitment": ("commitments", "commitment_id"),
+    "factor": ("factors", "factor_code"),
+    "stakeholder": ("stakeholders", "stakeholder_id"),
+    "contribution": ("contributions", "contribution_id"),
+    "readiness": ("readiness_checklist", "element_id"),
+}
 
 LIKERT_LABELS = {
     "strongly disagree": 1,
@@ -335,6 +355,24 @@ TABLES: dict[str, TableSpec] = {
             ],
             key=("option_id", "driver_id"),
             foreign=(("driver_id", "drivers", "driver_id"),),
+        ),
+        # last: its source_id may name a row of any table before it (SOURCE_TABLES)
+        _t(
+            "actions",
+            [
+                Col("action_id", "id", True),
+                Col("title", "text", True),
+                Col("owner_partner_id", "id", True),
+                Col("raised", "date", True, future_warning=True),
+                Col("due_date", "date", True),
+                Col("status", "enum", values=ACTION_STATUSES, default="open"),
+                Col("completed_date", "date", future_warning=True),
+                Col("source_kind", "enum", values=SOURCE_KINDS),
+                Col("source_id", "id"),
+                Col("note", "text"),
+            ],
+            key=("action_id",),
+            foreign=(("owner_partner_id", "partners", "partner_id"),),
         ),
     ]
 }

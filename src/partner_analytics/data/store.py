@@ -71,7 +71,7 @@ from partner_analytics.data.readers import (
     check_settings,
     read_files,
 )
-from partner_analytics.data.schemas import TABLE_ORDER, TABLES, TableSpec
+from partner_analytics.data.schemas import SOURCE_TABLES, TABLE_ORDER, TABLES, TableSpec
 from partner_analytics.data.text import excerpt, frame_text, stripped
 from partner_analytics.data.validate import DEFAULT_MIN_N, plain_column_name
 from partner_analytics.errors import StoreBusyError, StoreError, ValidationError
@@ -129,6 +129,8 @@ REFERENCED = frozenset(
     {"partners", "exchange_rates"}
     | {parent for spec in TABLES.values() for _, parent, _ in spec.foreign if parent in TABLES}
 )
+# tables an action's source_id may name: given to validation whole when actions come in
+SOURCES = frozenset(t for t, _ in SOURCE_TABLES.values() if t in TABLES)
 # names the store itself puts into SQL (besides the contract's columns)
 _KNOWN_NAMES = frozenset(
     {*TABLES, *(c for spec in TABLES.values() for c in spec.names), FILE_COL, ROW_COL,
@@ -606,9 +608,10 @@ def _prepare(con, fresh: dict[str, RawTable], have: set[str]) -> _Batch:
     for name in TABLE_ORDER:
         if name in have:
             b.stored_rows[name] = con.execute(f"select count(*) from {quote_ident(name)}").fetchall()[0][0]
+    whole = REFERENCED | (SOURCES if "actions" in fresh else frozenset())
     for name in TABLE_ORDER:
         in_store = name in have
-        if name not in fresh and not (in_store and name in REFERENCED):
+        if name not in fresh and not (in_store and name in whole):
             continue
         spec = TABLES[name]
         stored_cols = _columns_of(con, name) if in_store else []
@@ -631,7 +634,7 @@ def _prepare(con, fresh: dict[str, RawTable], have: set[str]) -> _Batch:
                         frame[c] = pd.Series(index=frame.index, dtype="str")
             if b.stored_rows.get(name) and _usable(spec, frame):
                 same, context = _match_stored(
-                    con, name, frame, rt.decimal_comma, stored_cols, name not in REFERENCED
+                    con, name, frame, rt.decimal_comma, stored_cols, name not in whole
                 )
                 if same.any():
                     for f, k in frame.loc[same, FILE_COL].astype("str").value_counts().items():
@@ -639,7 +642,7 @@ def _prepare(con, fresh: dict[str, RawTable], have: set[str]) -> _Batch:
                             b.already[f] = b.already.get(f, 0) + int(k)
                     frame = frame[~same].reset_index(drop=True)
             b.new[name] = frame
-        if in_store and name in REFERENCED:
+        if in_store and name in whole:
             context = _stored_context(con, name)
         if frame is None:
             frame = context.iloc[0:0].copy()

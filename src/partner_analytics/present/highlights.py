@@ -7,7 +7,9 @@ dashboards' cards show) and this module only chooses the words. One sentence per
 applies, with the number it rests on (``value``) and that number in the previous period
 (``previous_value``). :func:`alerts` keeps the alerts: indicators that moved to
 deterioration, partners with overdue commitments, contested stakeholders and factors that
-sectors see very differently.
+sectors see very differently. The alerts (and the indicators still deteriorating) are worded
+from :func:`~partner_analytics.analysis.alerts.alert_sources`, which lists their sources
+(what an action names); an alert's ``alert`` column is its key in that frame.
 
 The rules (docs/reports.md lists them too), in the order they are reported:
 
@@ -58,6 +60,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from partner_analytics.analysis import headlines as H
+from partner_analytics.analysis.alerts import alert_sources
 from partner_analytics.analysis.delivery import UPCOMING_DAYS
 from partner_analytics.analysis.findings import RULES, SEVERITIES, findings
 from partner_analytics.analysis.snapshot import Snapshot, snapshot
@@ -66,7 +69,7 @@ from partner_analytics.present.formats import fmt_money, fmt_number, label
 
 __all__ = ["HIGHLIGHT_COLUMNS", "SEVERITIES", "alerts", "finding_title", "highlights"]
 
-HIGHLIGHT_COLUMNS = ["topic", "severity", "sentence", "value", "previous_value", "rule"]
+HIGHLIGHT_COLUMNS = ["topic", "severity", "sentence", "value", "previous_value", "rule", "alert"]
 
 #: Names listed in a sentence before "and k more".
 MAX_NAMES = 5
@@ -106,6 +109,7 @@ class _Facts:
     prev: Snapshot
     head: pd.DataFrame  # headline_figures indexed by figure
     found: pd.DataFrame  # findings of the day
+    sources: pd.DataFrame  # alert_sources of the two days
     rows: list
 
     def figure(self, key: str) -> pd.Series:
@@ -116,7 +120,12 @@ class _Facts:
         sev = self.found.loc[self.found["rule"] == rule, "severity"]
         return str(sev.iloc[0]) if len(sev) else None
 
-    def add(self, rule, topic, severity, sentence, value=math.nan, previous_value=math.nan):
+    def alert_rows(self, rule: str) -> pd.DataFrame:
+        """The sources of a rule's alerts (alert_sources), in the order they are named."""
+        return self.sources[self.sources["rule"] == rule]
+
+    def add(self, rule, topic, severity, sentence, value=math.nan, previous_value=math.nan,
+            alert=None):  # fmt: skip
         self.rows.append(
             {
                 "topic": topic,
@@ -125,6 +134,7 @@ class _Facts:
                 "value": float(value) if value is not None else math.nan,
                 "previous_value": float(previous_value) if previous_value is not None else math.nan,
                 "rule": rule,
+                "alert": alert,
             }
         )
 
@@ -139,29 +149,28 @@ def _indicators(f: _Facts) -> None:
     on = f.figure("on_track")
     n = int(on["now_total"])
     since = f.prev.label
-    bad_before = f.figure("deteriorating")["previous"] if b is not None else 0
     ch = H.indicator_status_changes(a, b)
-    moved = ch[ch["deteriorated"]]
+    moved = f.alert_rows("indicators_deteriorated")
     if len(moved):
         if b is not None:
             f.add(
                 "indicators_deteriorated", "indicators", "alert",
                 f"{len(moved)} of {n} indicators moved to deterioration since {since}: "
-                f"{_names(moved['name'])}.",
-                len(moved), bad_before,
+                f"{_names(moved['source'])}.",
+                len(moved), moved["n_before"].iloc[0], alert="indicators_deteriorated",
             )  # fmt: skip
         else:  # no previous period to compare with: every deteriorating indicator is news
             f.add(
                 "indicators_deteriorated", "indicators", "alert",
-                f"{len(moved)} of {n} indicators are deteriorating: {_names(moved['name'])}.",
-                len(moved),
+                f"{len(moved)} of {n} indicators are deteriorating: {_names(moved['source'])}.",
+                len(moved), alert="indicators_deteriorated",
             )  # fmt: skip
-    still = ch[ch["still_deteriorating"]]
+    still = f.alert_rows("indicators_still_bad")
     if len(still):
         f.add(
             "indicators_still_bad", "indicators", "watch",
-            f"{len(still)} of {n} indicators are still deteriorating: {_names(still['name'])}.",
-            len(still), bad_before,
+            f"{len(still)} of {n} indicators are still deteriorating: {_names(still['source'])}.",
+            len(still), still["n_before"].iloc[0],
         )  # fmt: skip
     fell = ch[ch["fell_back"]]
     if len(fell):
@@ -191,13 +200,14 @@ def _indicators(f: _Facts) -> None:
 def _commitments(f: _Facts) -> None:
     if f.now.get("follow_through") is None:
         return
-    per = H.overdue_by_partner(f.now.get("overdue_commitments"), f.prev.get("overdue_commitments"))
-    for r in per.itertuples(index=False):
+    overdue = f.alert_rows("overdue_by_partner")
+    for key in dict.fromkeys(overdue["alert"]):  # one alert per partner, in order
+        r = overdue[overdue["alert"] == key].iloc[0]  # its oldest commitment
         f.add(
             "overdue_by_partner", "commitments", "alert",
-            f"{r.partner} has {_plural(int(r.n), 'overdue commitment')}; the oldest is "
-            f"{_plural(int(r.oldest_days), 'day')} overdue.",
-            int(r.n), int(r.n_before),
+            f"{r['partner']} has {_plural(int(r['n']), 'overdue commitment')}; the oldest is "
+            f"{_plural(int(r['days_overdue']), 'day')} overdue.",
+            int(r["n"]), r["n_before"], alert=key,
         )  # fmt: skip
     ft = f.figure("follow_through")
     if _known(ft["now"]):
@@ -226,14 +236,14 @@ def _stakeholders(f: _Facts) -> None:
     if wave is None:
         return
     ppi = f.prev.get("power_interest")
-    contested = H.contested_stakeholders(pi, wave)
+    contested = f.alert_rows("contested_stakeholders")
     if len(contested):
-        c = f.figure("contested")
+        c = contested.iloc[0]
         f.add(
             "contested_stakeholders", "stakeholders", "alert",
-            f"{_plural(int(c['now']), 'stakeholder is', 'stakeholders are')} contested in {wave} "
-            f"(raters disagree on where they stand): {_names(contested['name'])}.",
-            c["now"], c["previous"],
+            f"{_plural(int(c['n']), 'stakeholder is', 'stakeholders are')} contested in "
+            f"{c['wave']} (raters disagree on where they stand): {_names(contested['source'])}.",
+            c["n"], c["n_before"], alert="contested_stakeholders",
         )  # fmt: skip
     moved = H.stakeholders_moved_since(f.now.get("stakeholder_movement"), ppi)
     if moved is not None and len(moved):
@@ -303,23 +313,20 @@ def _concern_factors(f: _Facts) -> None:
 
 
 def _perception_gaps(f: _Facts) -> None:
-    pg = f.now.get("perception_gaps")
-    if pg is None or not len(pg):
-        return
-    flagged = H.flagged_gaps(pg)
+    flagged = f.alert_rows("perception_gaps")
     if not len(flagged):
         return
-    g = f.figure("perception_gaps")
+    g = flagged.iloc[0]
     items = [
-        f"{r.factor} (gap {fmt_number(r.gap, 1)}, {label(r.highest_group).lower()} "
+        f"{r.source} (gap {fmt_number(r.gap, 1)}, {label(r.highest_group).lower()} "
         f"highest, {label(r.lowest_group).lower()} lowest)"
         for r in flagged.itertuples(index=False)
     ]
     f.add(
         "perception_gaps", "health", "alert",
-        f"Sectors see {_plural(int(g['now']), 'factor')} very differently in {g['period_now']} "
+        f"Sectors see {_plural(int(g['n']), 'factor')} very differently in {g['wave']} "
         f"(gap of 1.0 or more): {_names(items)}.",
-        g["now"], g["previous"],
+        g["n"], g["n_before"], alert="perception_gaps",
     )  # fmt: skip
 
 
@@ -530,6 +537,9 @@ def highlights(p, *, as_of, previous=None, min_n: int | None = None) -> pd.DataF
         - ``previous_value``: the same number in the previous period (NaN where the rule
           has none or the previous period has no data)
         - ``rule``: the rule that wrote the sentence (see the module docstring)
+        - ``alert``: for an alert, its key in
+          :func:`~partner_analytics.analysis.alerts.alert_sources` (the sources it names,
+          and so the actions that answer it); NA for other sentences
 
     Notes
     -----
@@ -548,6 +558,7 @@ def highlights(p, *, as_of, previous=None, min_n: int | None = None) -> pd.DataF
         prev=snapshot(p, prev_day, min_n=min_n),
         head=H.headline_figures(p, as_of=as_of, previous=prev_day, min_n=min_n).set_index("figure"),
         found=findings(p, as_of=as_of, previous=prev_day, min_n=min_n),
+        sources=alert_sources(p, as_of=as_of, previous=prev_day, min_n=min_n),
         rows=[],
     )
     for rule in _RULES:
@@ -561,7 +572,7 @@ def highlights(p, *, as_of, previous=None, min_n: int | None = None) -> pd.DataF
         .drop(columns=["_s", "_r", "_i"])
         .reset_index(drop=True)
     )
-    for c in ("topic", "severity", "sentence", "rule"):
+    for c in ("topic", "severity", "sentence", "rule", "alert"):
         out[c] = out[c].astype("str")
     for c in ("value", "previous_value"):
         out[c] = out[c].astype("float64")

@@ -27,6 +27,7 @@ __all__ = ["SECTIONS", "ReportContext", "report_context"]
 #: Report sections: key -> heading (the template's markdown headings read the same).
 SECTIONS: dict[str, str] = {
     "summary": "Summary and highlights",
+    "actions": "Actions",
     "composition": "Partnership composition and sector diversity",
     "stakeholders": "Stakeholders",
     "health": "Collaboration health",

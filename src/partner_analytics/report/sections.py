@@ -32,6 +32,7 @@ from partner_analytics.analysis import headlines as H
 from partner_analytics.analysis.delivery import UPCOMING_DAYS
 from partner_analytics.analysis.findings import RULES, top_findings
 from partner_analytics.analysis.snapshot import EXPECTED_ERRORS
+from partner_analytics.data.periods import period_label
 from partner_analytics.errors import AnalysisInputError
 from partner_analytics.present.formats import (
     date_text,
@@ -909,6 +910,81 @@ def _readiness(ctx: ReportContext) -> list[Block]:
     return out
 
 
+# --------------------------------------------------------------------------- actions
+
+
+def _actions(ctx: ReportContext) -> list[Block]:
+    """Actions: decided since the previous report, due in the next period, overdue with
+    their owners, closed since; the current alerts no action answers yet."""
+    from partner_analytics.analysis.actions import (
+        action_alerts,
+        action_follow_through,
+        action_review,
+        alert_actions,
+    )
+    from partner_analytics.present import actions as A
+
+    p, day, prev = ctx.p, ctx.as_of, ctx.prev.as_of
+    links = alert_actions(p, as_of=day, previous=prev, min_n=ctx.min_n)
+    unanswered = A.unanswered_table(links)
+    if not p.has("actions") or not (p.actions["raised"] <= day).any():
+        out = [_md(f"No action is recorded in the package on or before {iso_date(day)}: the "
+                   "steering group's decisions, who carries them out and by when, go in its "
+                   "actions table.")]  # fmt: skip
+        if len(unanswered):
+            out.append(_table(ctx, unanswered, caption="Current alerts, for which no action is recorded"))
+        return out
+    review = action_review(p, as_of=day, previous=prev)
+    next_end = review.attrs["next_end"]
+    review = review.merge(
+        action_alerts(p, as_of=day, previous=prev, min_n=ctx.min_n)[["action_id", "source_state"]],
+        on="action_id", how="left",
+    )  # fmt: skip
+    total = action_follow_through(p, as_of=day).iloc[-1]
+    out = [_md(_actions_lead(total, day))]
+    since, nxt = ctx.prev.label, period_label(next_end)
+    parts = (
+        ("decided_since", ["title", "owner", "source", "due", "state"],
+         f"Decided since {since}", f"No action was decided since {since}."),
+        ("due_next", ["title", "owner", "due", "state", "source"],
+         f"Due by the end of {nxt}", f"No open action falls due by the end of {nxt}."),
+        ("overdue", ["title", "owner", "due", "days_overdue", "source", "alert"],
+         "Overdue, the oldest first", "No action is overdue."),
+        ("closed_since", ["title", "owner", "closed", "state", "source", "alert"],
+         f"Closed since {since}", f"No action was done or dropped since {since}."),
+    )  # fmt: skip
+    for flag, columns, caption, empty in parts:
+        if flag == "overdue":
+            rows = review[review["state"] == "overdue"].sort_values("days_overdue", ascending=False)
+        else:
+            rows = review[review[flag]]
+        out.append(_table(ctx, A.action_table(rows, columns), caption=caption) if len(rows) else _md(empty))
+    per_owner = action_follow_through(p, as_of=day)
+    out.append(_table(ctx, A.follow_through_table(per_owner),
+                      caption="Follow-through per owner: done on time / (done + overdue)"))  # fmt: skip
+    if len(unanswered):
+        out.append(_table(ctx, unanswered, caption="Current alerts with no action yet"))
+    else:
+        out.append(_md("Every current alert has an open or done action."))
+    return out
+
+
+def _actions_lead(total, day) -> str:
+    """ "As of 30 Sep 2026: 5 open actions, 1 of them overdue; 71 % followed through ..." """
+    n_open, n_over = int(total["open"]), int(total["overdue"])
+    text = (
+        f"As of {iso_date(day)}: **{n_open} open action{'s' if n_open != 1 else ''}**, "
+        f"{n_over} of them overdue"
+    )
+    judged = int(total["done"]) + n_over
+    if judged:
+        text += (
+            f"; {int(total['done_on_time'])} of the {judged} actions done or overdue were done on "
+            f"time (follow-through {fmt_percent(total['follow_through'], 0, ratio=True)})"
+        )
+    return text + "."
+
+
 # --------------------------------------------------------------------------- appendix
 
 
@@ -1064,6 +1140,7 @@ def _appendix(ctx: ReportContext) -> list[Block]:
 
 _BUILDERS = {
     "summary": _summary,
+    "actions": _actions,
     "composition": _composition,
     "stakeholders": _stakeholders,
     "health": _health,
