@@ -42,6 +42,7 @@ def _public_functions_with_as_of() -> list[tuple[str, object]]:
 
 
 FUNCTIONS = _public_functions_with_as_of()
+EXAMPLES = {"topic": "stakeholders"}
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +72,10 @@ def test_the_functions_taking_as_of_are_found():
 
 @pytest.mark.parametrize(("name", "fn"), FUNCTIONS, ids=[n for n, _ in FUNCTIONS])
 def test_a_quarter_label_and_its_last_day_give_identical_results(sample, name, fn):
-    assert _same(fn(sample, as_of="2026-Q3"), fn(sample, as_of="2026-09-30")) is None
+    # a required argument besides p and as_of gets an example value
+    args = [EXAMPLES[q] for q, v in inspect.signature(fn).parameters.items()
+            if q not in ("p", "as_of") and v.default is inspect.Parameter.empty and v.kind is v.POSITIONAL_OR_KEYWORD]
+    assert _same(fn(sample, *args, as_of="2026-Q3"), fn(sample, *args, as_of="2026-09-30")) is None
 
 
 def test_follow_through_as_of_a_quarter_judges_on_its_last_day(sample):

@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from partner_analytics.analysis.findings import RULES, top_findings
@@ -47,11 +49,12 @@ def _day(p, as_of):
     return day
 
 
+@dataclass(frozen=True)
 class Text:
-    """Markdown a notebook shows as formatted text (its ``data`` is the Markdown source)."""
+    """Markdown a notebook shows as formatted text (its ``data`` is the Markdown source);
+    two are equal when their text is."""
 
-    def __init__(self, data: str):
-        self.data = data
+    data: str
 
     def _repr_markdown_(self) -> str:
         return self.data
