@@ -17,7 +17,7 @@ ANALYSES = {
     "contribution_summary", "contribution_flows", "contributions_over_time", "sector_shares",
     "readiness", "readiness_elements", "driver_alignment", "driver_alignment_detail",
     "indicator_progress", "indicator_scores", "indicator_trend", "pillar_summary",
-    "action_status", "action_follow_through", "alert_actions", "action_alerts",
+    "action_status", "action_follow_through", "alert_actions", "action_alerts", "finding_actions",
 }
 OTHER = {
     "load_partnership", "Partnership", "read_iati", "read_open_sdg",

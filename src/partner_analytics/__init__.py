@@ -20,6 +20,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "action_follow_through",
         "action_status",
         "alert_actions",
+        "finding_actions",
     ),
     "partner_analytics.analysis.competencies": (
         "alignment_index",

@@ -195,3 +195,44 @@ def test_the_view_as_of_a_day_holds_the_actions_as_they_were_that_day(with_actio
     )
     assert list(s.view.actions["action_id"]) == ["x1", "x2", "x3", "x4", "x5"]
     assert s.view.actions.set_index("action_id").loc["x5", "status"] == "open"
+
+
+# --------------------------------------------------------------------------- findings
+
+
+def test_a_finding_is_answered_by_the_actions_naming_its_item_or_its_partners_commitments(with_actions):
+    from partner_analytics.analysis.actions import finding_actions
+
+    found = pd.DataFrame(
+        {
+            "rule": ["overdue_by_partner", "contested_stakeholders", "indicators_deteriorated", "partners"],
+            "source_kind": ["partner", "stakeholder", "indicator", "headline"],
+            "source_id": ["A", "S1", "I9", "partners"],
+            "name": ["Alpha", "Stakeholder one", "Indicator nine", "Active partners"],
+        }
+    )  # fmt: skip
+    links = finding_actions(with_actions, found, as_of="2022-12-31")
+    # Alpha's commitments k1 (x1, done) and k2 (x4, dropped) answer the partner finding; S1
+    # is named by x2 (overdue, still open); I9 by nothing; a headline figure is not an item
+    # an action names, so it has no row at all
+    got = {(r.rule, r.action_id if isinstance(r.action_id, str) else None): r.addressed
+           for r in links.itertuples()}  # fmt: skip
+    assert got == {
+        ("overdue_by_partner", "x1"): True,
+        ("overdue_by_partner", "x4"): True,
+        ("contested_stakeholders", "x2"): True,
+        ("indicators_deteriorated", None): False,
+    }
+
+
+def test_a_finding_without_an_open_or_done_action_reads_no_action_yet(with_actions):
+    from partner_analytics.present.actions import finding_responses
+
+    found = pd.DataFrame(
+        {"rule": ["r1", "r2"], "source_kind": ["commitment", "indicator"], "source_id": ["k2", "I1"],
+         "name": ["Second commitment", "Indicator one"]}
+    )  # fmt: skip
+    said = finding_responses(with_actions, found, as_of="2022-12-31")
+    assert said["r1"] == "Action: Hire a manager (Alpha Council, due 1 Dec 2022, dropped) — no action yet."
+    assert said["r2"].startswith("Action: Recycling drive (Alpha Council, due 31 Jan 2023, ")
+    assert "no action yet" not in said["r2"]

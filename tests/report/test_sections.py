@@ -192,3 +192,19 @@ def test_a_package_loaded_without_its_rows_with_errors_opens_with_a_banner(make_
     assert "pa-banner" not in text_of(
         title_block(report_context(make_tiny(), as_of=AS_OF, run_time="T"))
     )
+
+
+def test_each_pressing_finding_says_which_action_answers_it_or_no_action_yet(make_tiny):
+    from tiny_partnership import tiny_actions
+
+    # as of 2022-12-31 (tests/analysis/test_actions.py): I1 is answered by x3 (in progress);
+    # without an actions table every pressing finding reads "no action yet"
+    with_actions = report_context(make_tiny(actions=tiny_actions()), as_of=AS_OF, run_time="T")
+    html = text_of(section(with_actions, "summary"))
+    first = html.index('<div class="pa-finding pa-')
+    card = html[first : html.index("</div></div></div>", first)]
+    assert "Recycling moved to deterioration" in card
+    assert '<p class="pa-finding-action">Action: Recycling drive (Alpha Council, due 31 Jan 2023, ' in card
+    without = text_of(section(report_context(make_tiny(), as_of=AS_OF, run_time="T"), "summary"))
+    assert without.count('<p class="pa-finding-action">No action yet.</p>') >= 1
+    assert "Recycling drive" not in without

@@ -39,6 +39,7 @@ __all__ = [
     "action_review",
     "action_status",
     "alert_actions",
+    "finding_actions",
 ]
 
 #: The state of an action as of a day (one each): open (and not overdue), overdue, done on
@@ -385,3 +386,58 @@ def action_alerts(p, *, as_of, previous=None, min_n: int | None = None) -> pd.Da
         np.select([raised, tracked], ["alert", "resolved"], default="none"), dtype="str"
     )
     return s
+
+
+#: The kinds of finding an action can answer: those an action names as its source, and a
+#: partner (through the partner's commitments).
+ANSWERABLE_KINDS = ("indicator", "commitment", "stakeholder", "factor", "contribution", "readiness", "partner")
+
+
+def finding_actions(p, found: pd.DataFrame, *, as_of) -> pd.DataFrame:
+    """The actions that answer each finding's item.
+
+    Parameters
+    ----------
+    p : Partnership
+        A loaded package (without an ``actions`` table no finding has an action).
+    found : pandas.DataFrame
+        Findings (:func:`~partner_analytics.analysis.findings.findings`): ``rule``,
+        ``source_kind``, ``source_id``, ``name``.
+    as_of
+        The day the actions' states are judged on (a date or a period label).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per finding item that an action could answer (its ``source_kind`` in
+        :data:`ANSWERABLE_KINDS`) and action answering it (an item no action names has one
+        row with the action columns NA): ``rule``, ``source_kind``, ``source_id``,
+        ``source`` (the item's name), then the columns of :func:`action_status`
+        (``action_id``, ``title``, ``owner``, ``due_date``, ``status``, ``state`` ...), and
+        ``addressed`` (an open or done action answers the item; False reads "no action yet").
+
+    Notes
+    -----
+    An action answers an item when it names it (same ``source_kind`` and ``source_id``); a
+    finding about a partner (its overdue commitments, its fulfilment) is answered by the
+    actions naming one of that partner's commitments.
+    """
+    items = found.loc[found["source_kind"].isin(ANSWERABLE_KINDS), ["rule", "source_kind", "source_id", "name"]]
+    items = items.drop_duplicates(["rule", "source_kind", "source_id"]).rename(columns={"name": "source"})
+    cols = [c for c in _STATUS_COLUMNS if c not in ("source_kind", "source_id", "source")]
+    acts = _status(p, _day(as_of)) if p.has("actions") else pd.DataFrame(columns=_STATUS_COLUMNS)
+    acts = acts.sort_values(["raised", "action_id"], kind="stable") if len(acts) else acts
+    named = acts[["source_kind", "source_id", *cols]]
+    if p.has("commitments") and len(acts):
+        owners = p.commitments[["commitment_id", "partner_id"]].rename(
+            columns={"commitment_id": "source_id", "partner_id": "partner"}
+        )
+        on_commitments = acts[acts["source_kind"] == "commitment"].merge(owners, on="source_id")
+        by_partner = on_commitments.drop(columns=["source_id"]).rename(columns={"partner": "source_id"})
+        by_partner = by_partner.assign(source_kind="partner")[["source_kind", "source_id", *cols]]
+        named = pd.concat([named, by_partner], ignore_index=True)
+    out = items.merge(named, on=["source_kind", "source_id"], how="left", sort=False)
+    answers = out["state"].isin(_ADDRESSING).astype(bool)
+    out["addressed"] = answers.groupby([out["rule"], out["source_kind"], out["source_id"]]).transform("any")
+    out["addressed"] = out["addressed"].astype(bool)
+    return out.reset_index(drop=True)

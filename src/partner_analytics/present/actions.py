@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from partner_analytics.analysis.actions import alert_actions
+from partner_analytics.analysis.actions import alert_actions, finding_actions
 from partner_analytics.data.periods import parse_as_of, period_label
 from partner_analytics.data.schemas import TABLES
 from partner_analytics.present.formats import date_text, fmt_number, fmt_percent
@@ -24,7 +24,9 @@ __all__ = [
     "action_line",
     "action_table",
     "alert_responses",
+    "finding_responses",
     "follow_through_table",
+    "response_text",
     "source_text",
     "state_text",
     "unanswered_table",
@@ -98,28 +100,39 @@ def action_line(row) -> str:
     )
 
 
+def response_text(rows: pd.DataFrame) -> str:
+    """The actions answering an alert's or a finding's items, in words, or "no action
+    yet"; when only some items have an open or done action, those without one are named
+    after "no action yet for". ``rows``: rows of
+    :func:`~partner_analytics.analysis.actions.alert_actions` or
+    :func:`~partner_analytics.analysis.actions.finding_actions`."""
+    acts = rows[rows["action_id"].notna()].drop_duplicates("action_id")
+    lines = [action_line(r) for _, r in acts.head(MAX_ACTIONS).iterrows()]
+    if len(acts) > MAX_ACTIONS:
+        lines.append(f"{len(acts) - MAX_ACTIONS} more")
+    missing = rows.loc[~rows["addressed"], "source"].drop_duplicates()
+    text = ("Action: " if len(acts) == 1 else "Actions: ") + "; ".join(lines)
+    if not lines:
+        text = NO_ACTION.capitalize()
+    elif len(missing) == len(rows.drop_duplicates("source_id")):
+        text += f" — {NO_ACTION}"
+    elif len(missing):
+        text += f" — {NO_ACTION} for: " + ", ".join(str(m) for m in missing)
+    return text + "."
+
+
 def alert_responses(p, *, as_of, previous=None, min_n: int | None = None) -> dict[str, str]:
     """For each alert (its key, :func:`~partner_analytics.analysis.alerts.alert_sources`):
-    the actions naming its sources, or "no action yet"; when only some of its sources have
-    an open or done action, those without one are named after "no action yet for"."""
+    its actions in words (:func:`response_text`)."""
     links = alert_actions(p, as_of=as_of, previous=previous, min_n=min_n)
-    out = {}
-    for key in dict.fromkeys(links["alert"]):
-        rows = links[links["alert"] == key]
-        acts = rows[rows["action_id"].notna()].drop_duplicates("action_id")
-        lines = [action_line(r) for _, r in acts.head(MAX_ACTIONS).iterrows()]
-        if len(acts) > MAX_ACTIONS:
-            lines.append(f"{len(acts) - MAX_ACTIONS} more")
-        missing = rows.loc[~rows["addressed"], "source"].drop_duplicates()
-        text = ("Action: " if len(acts) == 1 else "Actions: ") + "; ".join(lines)
-        if not lines:
-            text = NO_ACTION.capitalize()
-        elif len(missing) == len(rows.drop_duplicates("source_id")):
-            text += f" — {NO_ACTION}"
-        elif len(missing):
-            text += f" — {NO_ACTION} for: " + ", ".join(str(m) for m in missing)
-        out[key] = text + "."
-    return out
+    return {key: response_text(links[links["alert"] == key]) for key in dict.fromkeys(links["alert"])}
+
+
+def finding_responses(p, found: pd.DataFrame, *, as_of) -> dict[str, str]:
+    """For each rule of ``found`` whose items an action can answer: its actions in words
+    (:func:`response_text`)."""
+    links = finding_actions(p, found, as_of=as_of)
+    return {rule: response_text(links[links["rule"] == rule]) for rule in dict.fromkeys(links["rule"])}
 
 
 _COLUMNS = {

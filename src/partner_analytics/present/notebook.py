@@ -109,16 +109,21 @@ def key_findings(p, *, as_of=None, previous=None, min_n: int | None = None):
     """The findings a report of ``as_of`` leads with (3 to 5, the most pressing first), each
     with the sentences behind it, as a Markdown list."""
     from partner_analytics.analysis.findings import findings
+    from partner_analytics.present.actions import finding_responses
     from partner_analytics.present.highlights import finding_title, highlights
 
     day = _day(p, as_of)
     found = findings(p, as_of=day, previous=previous, min_n=min_n)
     h = highlights(p, as_of=day, previous=previous, min_n=min_n)
+    top = top_findings(found)
+    pressing = top.loc[top["severity"].isin(["alert", "watch"]), "rule"]
+    answers = finding_responses(p, found[found["rule"].isin(pressing)], as_of=day)
     lines = []
-    for f in top_findings(found).itertuples(index=False):
+    for f in top.itertuples(index=False):
         n = len(found[found["rule"] == f.rule])
         said = " ".join(h.loc[h["rule"] == f.rule, "sentence"])
-        lines.append(f"- **{label(f.severity)}: {finding_title(f, n)}.** {said}")
+        answer = f" *{answers[f.rule]}*" if f.rule in answers else ""
+        lines.append(f"- **{label(f.severity)}: {finding_title(f, n)}.** {said}{answer}")
     if not lines:
         return _markdown("Nothing stands out: the package holds too little to compare.")
     return _markdown("\n".join(lines))

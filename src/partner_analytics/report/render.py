@@ -186,6 +186,7 @@ li.pa-hl { margin: 0.35em 0; }
 .pa-finding.pa-good { border-left-color: #2e9e5b; }
 .pa-finding-text { flex: 1 1 40%; min-width: 0; }
 .pa-finding-text p { margin: 0.25em 0; }
+.pa-finding-action { border-left: 3px solid #17324d; padding-left: 0.5em; font-style: italic; }
 .pa-finding-title { font-weight: 600; font-size: 1.05em; margin: 0.2em 0 0.3em; }
 .pa-finding-figure { flex: 0 0 auto; }
 .pa-more a { text-decoration: none; font-size: 0.9em; }

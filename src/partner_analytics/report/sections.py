@@ -34,6 +34,7 @@ from partner_analytics.analysis.findings import RULES, top_findings
 from partner_analytics.analysis.snapshot import EXPECTED_ERRORS
 from partner_analytics.data.periods import period_label
 from partner_analytics.errors import AnalysisInputError
+from partner_analytics.present.actions import finding_responses
 from partner_analytics.present.formats import (
     date_text,
     fmt_amount,
@@ -268,6 +269,9 @@ def _finding_cards(ctx: ReportContext) -> list[Block]:
     found = ctx.findings()
     top = top_findings(found)
     h = ctx.highlights()
+    # what the steering group decided on each pressing finding, or "no action yet"
+    pressing = top.loc[top["severity"].isin(["alert", "watch"]), "rule"]
+    answers = finding_responses(ctx.p, found[found["rule"].isin(pressing)], as_of=ctx.as_of)
     out = [_html('<div class="pa-findings">')]
     for f in top.itertuples(index=False):
         same = found[found["rule"] == f.rule]
@@ -281,7 +285,8 @@ def _finding_cards(ctx: ReportContext) -> list[Block]:
                 f"{html.escape(finding_title(f, len(same)))}</p>"
                 f'<div class="pa-finding-body"><div class="pa-finding-text">'
                 f"<p>{html.escape(sentences)}</p>"
-                f'<p class="pa-more"><a href="#{anchor(f.section)}">{html.escape(heading)} →</a></p>'
+                + (f'<p class="pa-finding-action">{html.escape(answers[f.rule])}</p>' if f.rule in answers else "")
+                + f'<p class="pa-more"><a href="#{anchor(f.section)}">{html.escape(heading)} →</a></p>'
                 '</div><div class="pa-finding-figure">'
             )
         )
