@@ -272,8 +272,10 @@ def display_frame(
     """A frame of text for a page: numeric columns formatted, suppressed rows "n < {min_n}".
 
     ``numbers`` maps column -> digits. ``codes``: columns of codes (quadrant, stance,
-    sector, status, band...) written in words (:func:`label`). Other columns are shown as
-    they are. ``min_n`` defaults to the threshold the analysis frame was computed with
+    sector, status, band...) written in words (:func:`label`). A suppressed row shows "–" in
+    its code and yes/no columns too (they are worked out from the hidden numbers); so pass
+    as ``codes`` only classes of the row's own numbers, not what identifies the row. Other
+    columns are shown as they are. ``min_n`` defaults to the threshold the analysis frame was computed with
     (``frame.attrs["min_n"]``).
     """
     out = frame.copy()
@@ -293,6 +295,13 @@ def display_frame(
                 fmt_number(v, digits, suppressed=s, min_n=min_n)
                 for v, s in zip(out[col], supp, strict=True)
             ]
+    if supp.any():
+        # a class or a yes/no worked out from a hidden number (a band, a quadrant, a stance,
+        # contested, the test used) would tell it: a hidden row shows none
+        derived = [c for c in out.columns if c in codes or pd.api.types.is_bool_dtype(frame[c])]
+        for col in derived:
+            if col != suppressed_col and col not in numbers:
+                out[col] = out[col].astype("object").mask(supp.to_numpy(), "–")
     if suppressed_col in out:
         out = out.drop(columns=[suppressed_col])
     if rename:
