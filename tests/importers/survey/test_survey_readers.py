@@ -57,6 +57,28 @@ def test_a_kobo_xlsx_links_repeat_rows_by_submission_uuid_and_falls_back_to_the_
     assert any(d.kind == "orphan_repeat_row" and d.rows == (4,) for d in e.diagnostics)
 
 
+def test_a_kobo_xlsx_links_a_repeated_uuid_to_its_first_submission_and_nested_rows_to_their_parent_row(tmp_path):
+    meta = ["_id", "_uuid", "_submission_time", "_index"]
+    child = ["_index", "_parent_table_name", "_parent_index", "_submission__id", "_submission__uuid"]
+    path = _xlsx(tmp_path, "k.xlsx", {
+        "Survey": [["org", *meta], ["P01", 1, "a", "2026-01-05T10:00:00", 1], ["P02", 2, "a", "2026-01-06T10:00:00", 2],
+                   ["P03", 3, None, "2026-01-07T10:00:00", 3]],
+        "rep": [["rep/who", *child], ["S01", 1, "Survey", 2, 2, "a"], ["S02", 2, "Survey", 3, 3, None],
+                ["S03", 3, "Survey", 3, 3, " "], ["S04", 4, None, 1, 1, "a"]],
+        "inner": [["rep/inner/x", *child], ["x", 1, "rep", 1, 1, "a"], ["y", 2, "rep", 9, 3, None],
+                  ["z", 3, "elsewhere", 1, 1, "a"], ["w", 4, "rep", None, 1, "a"]],
+    })
+    e = read_export(path)
+    rep, inner = e.repeats["rep"], e.repeats["inner"]
+    # "a" is the uuid of rows 2 and 3 of the main sheet: the first holds it; no uuid: by _id
+    assert rep.submission.tolist() == [0, 2, 2, 0]
+    assert rep.has_parent.tolist() == [True, True, True, False]  # no parent table named
+    assert inner.submission.tolist() == [0, 2, 0, 0]
+    # the parent row must exist in the parent sheet (rep has _index 1..4, not 9)
+    assert inner.has_parent.tolist() == [True, False, False, False]
+    assert inner.parent == "rep"
+
+
 def test_a_kobo_xlsx_with_an_hxl_row_and_select_multiple_columns(tmp_path):
     path = _xlsx(tmp_path, "k.xlsx", {"S": [
         ["g/colours", "g/colours/red", "g/colours/blue", "_id", "_uuid", "_submission_time"],

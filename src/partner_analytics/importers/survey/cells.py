@@ -122,14 +122,15 @@ def column_text(values: pd.Series | np.ndarray) -> np.ndarray:
     series = pd.Series(values, dtype=object)
     kind = pd.api.types.infer_dtype(series, skipna=True)
     if kind in ("string", "empty"):
-        text = series.str.strip()
-        return text.where(text.notna() & (text != ""), None).to_numpy(dtype=object)
+        # every cell is text or missing: trimmed, empty text missing
+        cells = series.to_numpy(dtype=object)
+        return np.array([(v.strip() or None) if isinstance(v, str) else None for v in cells], dtype=object)
     if kind in ("floating", "integer", "mixed-integer-float"):
         num = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
         given = ~np.isnan(num)
         if (num[given] == np.round(num[given])).all():
             out = np.full(len(num), None, dtype=object)
-            out[given] = np.char.mod("%d", num[given].astype(np.int64)).astype(object)
+            out[given] = num[given].astype(np.int64).astype(str).astype(object)
             return out
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     texts = np.array([cell_text(u) for u in uniques] + [None], dtype=object)

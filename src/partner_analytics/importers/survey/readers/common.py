@@ -65,7 +65,9 @@ def body_table(
 ) -> Table:
     """The records under ``header_rows`` header rows, named by ``names``."""
     body = grid.iloc[header_rows:]
-    frame = pd.DataFrame(body.to_numpy(dtype=object), columns=names)
+    # cells stay Python objects as read (no conversion of text columns to Arrow strings:
+    # each column is factorised once where it is used)
+    frame = pd.DataFrame(body.to_numpy(dtype=object), columns=names, dtype=object)
     if frame.shape[1] < len(names):  # pragma: no cover - pandas pads
         frame = frame.reindex(columns=names)
     cols = {
