@@ -48,6 +48,7 @@ from partner_analytics.data.text import (
     excerpt,
     frame_text,
     normalize_header,
+    surely_filled,
     unprotect_formulas,
 )
 
@@ -237,6 +238,9 @@ def _drop_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
         col = frame.iloc[:, i]  # by position: two headers may normalise to one name
         if col.dtype != "str":
             col = col.astype("str")
+        filled = surely_filled(col)
+        if filled is not None and filled.all():
+            return frame  # a column without a blank cell: no row is blank
         b = col.isna() | (col.str.strip() == "")
         blank = b if blank is None else (blank & b)
         if not blank.any():
@@ -702,9 +706,22 @@ def read_folder(root: Path, known: set[str], limits: Limits = DEFAULT_LIMITS) ->
 
 def _stack(name: str, parts: list[tuple[pd.DataFrame, bool]], files: list[str]) -> RawTable:
     frames = [f for f, _ in parts]
+    comma = {str(f[FILE_COL].cat.categories[0]) for f, dc in parts if dc and len(f)}
+    if len(frames) > 1 and all(len(f) for f in frames):
+        # each file's rows name it; stacked, ``_file`` is one categorical of every file (the
+        # categories sorted, as a column of the file names would give them), made from codes
+        # rather than by concatenating text
+        names = [str(f[FILE_COL].cat.categories[0]) for f in frames]
+        dtype = pd.Series(names).astype("category").dtype
+        codes = dtype.categories.get_indexer(names)
+        frame = pd.concat(
+            [f.assign(**{FILE_COL: np.full(len(f), k, dtype="int64")}) for f, k in zip(frames, codes, strict=True)],
+            ignore_index=True,
+        )
+        frame[FILE_COL] = pd.Categorical.from_codes(frame[FILE_COL].to_numpy(), dtype=dtype)
+        return RawTable(name=name, frame=frame, files=files, decimal_comma=comma)
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     frame = frame.reset_index(drop=True)
-    comma = {str(f[FILE_COL].cat.categories[0]) for f, dc in parts if dc and len(f)}
     if len(frames) > 1:
         frame[FILE_COL] = frame[FILE_COL].astype("category")
     return RawTable(name=name, frame=frame, files=files, decimal_comma=comma)

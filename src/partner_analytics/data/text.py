@@ -31,7 +31,9 @@ __all__ = [
     "is_ascii",
     "normalize_header",
     "protect_formula",
+    "starts_with",
     "stripped",
+    "surely_filled",
     "unprotect_formulas",
 ]
 
@@ -103,7 +105,10 @@ def _column_text(s: pd.Series) -> pd.Series:
 
 def stripped(s: pd.Series) -> pd.Series:
     """Cells trimmed of surrounding whitespace; empty cells missing."""
-    s = s.astype("str").str.strip()
+    s = s.astype("str")
+    if _plain_edges(s):
+        return s  # nothing to trim, no empty cell
+    s = s.str.strip()
     empty = s == ""
     return s.mask(empty) if empty.any() else s
 
@@ -158,6 +163,71 @@ def _bytes(s: pd.Series):
         if buf is not None:
             out.append(np.frombuffer(buf, dtype=np.uint8))
     return out
+
+
+def _edges(s: pd.Series):
+    """(first byte, last byte, filled) of each cell of an Arrow-backed text column, or None
+    for other columns; ``filled`` is False for a missing or empty cell (its bytes are 0)."""
+    if not isinstance(s.array, pd.arrays.ArrowStringArray):
+        return None
+    chunks = s.array.__arrow_array__()
+    firsts, lasts, fills = [], [], []
+    for ch in getattr(chunks, "chunks", [chunks]):
+        kind = {"string": np.int32, "large_string": np.int64}.get(str(ch.type))
+        if kind is None:
+            return None
+        n = len(ch)
+        first, last, filled = np.zeros(n, np.uint8), np.zeros(n, np.uint8), np.zeros(n, bool)
+        _, offsets, data = ch.buffers()
+        if n and offsets is not None and data is not None and data.size:
+            off = np.frombuffer(offsets, dtype=kind, count=ch.offset + n + 1)[ch.offset:]
+            raw = np.frombuffer(data, dtype=np.uint8)
+            filled = off[1:] > off[:-1]
+            if ch.null_count:
+                filled &= ch.is_valid().to_numpy(zero_copy_only=False)
+            first[filled] = raw[off[:-1][filled]]
+            last[filled] = raw[off[1:][filled] - 1]
+        firsts.append(first)
+        lasts.append(last)
+        fills.append(filled)
+    if not firsts:
+        return np.zeros(0, np.uint8), np.zeros(0, np.uint8), np.zeros(0, bool)
+    return np.concatenate(firsts), np.concatenate(lasts), np.concatenate(fills)
+
+
+def _printable(b: np.ndarray) -> np.ndarray:
+    """Bytes that are a visible ASCII character (never whitespace, never part of a longer
+    UTF-8 character)."""
+    return (b > 0x20) & (b < 0x7F)
+
+
+def _plain_edges(s: pd.Series) -> bool:
+    """Whether every cell is missing or starts and ends with a visible ASCII character (so
+    trimming changes nothing and no cell is empty); False when that cannot be told quickly."""
+    e = _edges(s)
+    if e is None:
+        return False
+    first, last, filled = e
+    given = s.notna().to_numpy()
+    return bool((filled == given).all() and (_printable(first) & _printable(last))[filled].all())
+
+
+def surely_filled(s: pd.Series) -> np.ndarray | None:
+    """Cells of a text column that certainly hold more than whitespace (they start with a
+    visible ASCII character); None when that cannot be told quickly."""
+    e = _edges(s)
+    return None if e is None else e[2] & _printable(e[0])
+
+
+def starts_with(s: pd.Series, chars: str) -> pd.Series:
+    """Text cells whose first character is one of ``chars`` (missing cells: False)."""
+    e = _edges(s) if all(ord(c) < 0x80 for c in chars) else None
+    if e is None:
+        pattern = "^[" + "".join(re.escape(c) for c in chars) + "]"
+        return s.str.match(pattern).fillna(False).astype(bool)
+    first, _, filled = e
+    hit = filled & np.isin(first, np.frombuffer(chars.encode("ascii"), dtype=np.uint8))
+    return pd.Series(hit, index=s.index)
 
 
 def has_control_characters(s: pd.Series) -> pd.Series:

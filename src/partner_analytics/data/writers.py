@@ -16,7 +16,7 @@ import pandas as pd
 
 from partner_analytics.data.readers import FILE_COL, ROW_COL, SETTINGS_FILES
 from partner_analytics.data.schemas import TABLE_ORDER, TABLES
-from partner_analytics.data.text import frame_text, protect_formula
+from partner_analytics.data.text import frame_text, protect_formula, starts_with
 
 __all__ = [
     "PROBLEMS_FILE",
@@ -51,7 +51,7 @@ def _is_number(s: pd.Series) -> bool:
 
 def _safe_text(s: pd.Series) -> pd.Series:
     """Text cells of which none can start a formula (:func:`protect_formula`)."""
-    starts = s.str.match(r"^['=+\-@\t\r]").fillna(False).astype(bool)
+    starts = starts_with(s, "'=+-@\t\r")
     return s.mask(starts, s[starts].map(protect_formula)) if starts.any() else s
 
 
