@@ -21,7 +21,9 @@ from partner_analytics.data.text import frame_text, protect_formula, starts_with
 __all__ = [
     "PROBLEMS_FILE",
     "csv_bytes",
+    "csv_table",
     "spreadsheet_frame",
+    "table_csv_bytes",
     "write_csv",
     "write_package",
     "write_problems",
@@ -75,13 +77,25 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     """The bytes :func:`write_csv` writes for ``frame`` (for callers that hash or write
     atomically themselves): UTF-8, a header row, numbers unquoted, text quoted, CRLF line
     ends (RFC 4180)."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
+    return table_csv_bytes(csv_table(frame))
 
-    table = pa.Table.from_arrays(
+
+def csv_table(frame: pd.DataFrame):
+    """The Arrow table :func:`csv_bytes` writes for ``frame`` (numbers as numbers, whole ones
+    as integers; text safe for spreadsheets)."""
+    import pyarrow as pa
+
+    return pa.Table.from_arrays(
         [_arrow_column(frame.iloc[:, i]) for i in range(frame.shape[1])],
         names=[str(c) for c in frame.columns],
     )
+
+
+def table_csv_bytes(table) -> bytes:
+    """An Arrow table made by :func:`csv_table` as CSV bytes (see :func:`csv_bytes`)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
     buf = pa.BufferOutputStream()
     pacsv.write_csv(table, buf, pacsv.WriteOptions(eol="\r\n", quoting_style="needed"))
     return buf.getvalue().to_pybytes()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-
 from test_survey_diagnostics import MAPPING, _run
 
 from partner_analytics.importers.survey.transform import _text_column
