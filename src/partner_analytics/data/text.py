@@ -31,6 +31,7 @@ __all__ = [
     "is_ascii",
     "normalize_header",
     "protect_formula",
+    "series_text",
     "starts_with",
     "stripped",
     "surely_filled",
@@ -68,11 +69,12 @@ def frame_text(frame: pd.DataFrame) -> pd.DataFrame:
     """Every column of ``frame`` as text cells (:func:`cell_text`), vectorised by dtype."""
     out = {}
     for c in frame.columns:
-        out[c] = _column_text(frame[c])
+        out[c] = series_text(frame[c])
     return pd.DataFrame(out, index=frame.index, columns=frame.columns)
 
 
-def _column_text(s: pd.Series) -> pd.Series:
+def series_text(s: pd.Series) -> pd.Series:
+    """One column as text cells (:func:`cell_text`), as :func:`frame_text` gives it."""
     missing = s.isna().to_numpy()
     if pd.api.types.is_bool_dtype(s):
         text = s.astype("object").map({True: "true", False: "false"}, na_action="ignore")
@@ -233,7 +235,7 @@ def starts_with(s: pd.Series, chars: str) -> pd.Series:
 def has_control_characters(s: pd.Series) -> pd.Series:
     """Cells holding a control or invisible formatting character (never valid in an id)."""
     raw = _bytes(s)
-    if raw is not None and not any(((b < 0x20) | (b >= 0x7F)).any() for b in raw):
+    if raw is not None and all(not b.size or (b.min() >= 0x20 and b.max() < 0x7F) for b in raw):
         return pd.Series(False, index=s.index)  # plain ASCII without controls
     return s.str.contains(_CONTROL.pattern, regex=True).fillna(False).astype(bool)
 
@@ -242,7 +244,7 @@ def is_ascii(s: pd.Series) -> bool:
     """Whether every cell of a text column is ASCII."""
     raw = _bytes(s)
     if raw is not None:
-        return not any((b >= 0x80).any() for b in raw)
+        return all(not b.size or b.max() < 0x80 for b in raw)
     return bool(s.str.isascii().fillna(True).all())
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 
 from partner_analytics.data.readers import FILE_COL, ROW_COL, SETTINGS_FILES
 from partner_analytics.data.schemas import TABLE_ORDER, TABLES
-from partner_analytics.data.text import frame_text, protect_formula, starts_with
+from partner_analytics.data.text import frame_text, protect_formula, series_text, starts_with
 
 __all__ = [
     "PROBLEMS_FILE",
@@ -69,7 +69,7 @@ def _arrow_column(s: pd.Series):
         if whole.all() and (np.floor(values[given]) == values[given]).all():
             return pa.array(np.where(given, values, 0).astype(np.int64), mask=~given)
         return pa.array(values, mask=~given)
-    text = _safe_text(frame_text(s.to_frame()).iloc[:, 0])
+    text = _safe_text(series_text(s))
     return pa.Array.from_pandas(text.astype("str"))  # no copy for Arrow-backed text
 
 

@@ -264,3 +264,23 @@ def test_an_spss_file_reads_value_labels_as_answers(tmp_path):
     assert e.main.frame["Q1"].tolist() == ["Agree", "Strongly agree"]
     assert e.main.columns["Q1"].text == "Joint objectives"
     assert e.flags["preview"].tolist() == [False, True]
+
+
+def test_typed_times_dates_serials_and_text_are_read_as_each_alone():
+    from datetime import date, datetime, timedelta, timezone
+
+    import pandas as pd
+
+    from partner_analytics.importers.survey.readers.common import parse_datetimes
+
+    cells = [datetime(2026, 1, 5, 10, 0, 0, 123456), datetime(1678, 1, 1), datetime(2261, 12, 31, 23, 59, 59, 999999),
+             datetime(2026, 1, 5, 12, 0, tzinfo=timezone(timedelta(hours=2))), pd.Timestamp("2025-03-01 08:00"),
+             date(2024, 2, 29), 45000.5, "2026-02-01T09:00:00Z", None, "", datetime(2026, 1, 5, 10, 0, 0, 123456)]
+    times, note = parse_datetimes(cells)
+    assert note is None
+    assert [str(t) for t in times] == [
+        "2026-01-05 10:00:00.123456", "1678-01-01 00:00:00", "2261-12-31 23:59:59.999999", "2026-01-05 10:00:00",
+        "2025-03-01 08:00:00", "2024-02-29 00:00:00", "2023-03-15 12:00:00", "2026-02-01 09:00:00", "NaT", "NaT",
+        "2026-01-05 10:00:00.123456",
+    ]
+    assert times.dtype == "datetime64[ns]"

@@ -120,7 +120,11 @@ def parse_datetimes(values: Iterable[object], *, dayfirst: bool | None = None) -
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     parsed: list[object] = [pd.NaT] * len(uniques)
     texts: dict[int, str] = {}
+    # a workbook's typed times: converted together (those a nanosecond time surely holds)
+    plain = [i for i, u in enumerate(uniques) if type(u) is datetime and u.tzinfo is None and _EARLY <= u <= _LATE]
     for i, u in enumerate(uniques):
+        if plain and type(u) is datetime and u.tzinfo is None and _EARLY <= u <= _LATE:
+            continue
         if isinstance(u, datetime | pd.Timestamp):
             ts = pd.Timestamp(u)
             parsed[i] = ts.tz_convert("UTC").tz_localize(None) if ts.tzinfo else ts
@@ -159,8 +163,16 @@ def parse_datetimes(values: Iterable[object], *, dayfirst: bool | None = None) -
             got = got.fillna(best)
         for k, v in zip(keys, got, strict=True):
             parsed[k] = v
-    table = pd.DatetimeIndex([*parsed, pd.NaT], dtype="datetime64[ns]")
+    table = np.full(len(uniques) + 1, np.datetime64("NaT"), dtype="datetime64[ns]")
+    if plain:
+        table[plain] = np.array([uniques[i] for i in plain], dtype="datetime64[us]").astype("datetime64[ns]")
+    rest = [i for i in range(len(uniques)) if parsed[i] is not pd.NaT]
+    if rest:
+        table[rest] = pd.DatetimeIndex([parsed[i] for i in rest], dtype="datetime64[ns]").to_numpy()
     return pd.DatetimeIndex(table.take(codes)), note
+
+
+_EARLY, _LATE = datetime(1678, 1, 1), datetime(2261, 12, 31)
 
 
 def split_grid(name: str) -> tuple[str, str] | None:
