@@ -21,6 +21,7 @@ from partner_analytics.data.text import frame_text, protect_formula, series_text
 __all__ = [
     "PROBLEMS_FILE",
     "csv_bytes",
+    "csv_parts",
     "csv_table",
     "spreadsheet_frame",
     "table_csv_bytes",
@@ -63,14 +64,20 @@ def _arrow_column(s: pd.Series):
     import pyarrow as pa
 
     if _is_number(s):
-        values = s.to_numpy(dtype="float64", na_value=np.nan)
-        given = ~np.isnan(values)
-        whole = np.isfinite(values[given]) & (np.abs(values[given]) < 2**53)
-        if whole.all() and (np.floor(values[given]) == values[given]).all():
-            return pa.array(np.where(given, values, 0).astype(np.int64), mask=~given)
-        return pa.array(values, mask=~given)
+        return _arrow_numbers(s.to_numpy(dtype="float64", na_value=np.nan))
     text = _safe_text(series_text(s))
     return pa.Array.from_pandas(text.astype("str"))  # no copy for Arrow-backed text
+
+
+def _arrow_numbers(values: np.ndarray):
+    """Numbers (NaN: missing) for the CSV writer: as whole numbers when every one is whole."""
+    import pyarrow as pa
+
+    given = ~np.isnan(values)
+    whole = np.isfinite(values[given]) & (np.abs(values[given]) < 2**53)
+    if whole.all() and (np.floor(values[given]) == values[given]).all():
+        return pa.array(np.where(given, values, 0).astype(np.int64), mask=~given)
+    return pa.array(values, mask=~given)
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -89,6 +96,30 @@ def csv_table(frame: pd.DataFrame):
         [_arrow_column(frame.iloc[:, i]) for i in range(frame.shape[1])],
         names=[str(c) for c in frame.columns],
     )
+
+
+def csv_parts(frame: pd.DataFrame, by: str):
+    """(value, table) for each value of the column ``by``, in sorted order: the table
+    :func:`csv_table` gives for the rows holding that value, in their order (rows without a
+    value are left out, as ``frame.groupby(by)`` leaves them out). For writing a file per
+    value: the text is made once for the whole frame, and each part is a slice of it."""
+    import pyarrow as pa
+
+    codes, values = pd.factorize(frame[by], sort=True, use_na_sentinel=True)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(values) + 1))
+    names = [str(c) for c in frame.columns]
+    columns = []
+    for i in range(frame.shape[1]):
+        s = frame.iloc[:, i]
+        if _is_number(s):  # whole or not is told per part, as csv_table of the part tells it
+            columns.append(s.to_numpy(dtype="float64", na_value=np.nan)[order])
+        else:
+            columns.append(_arrow_column(s).take(pa.array(order)))
+    for k, value in enumerate(values):
+        a, b = int(bounds[k]), int(bounds[k + 1])
+        arrays = [_arrow_numbers(c[a:b]) if isinstance(c, np.ndarray) else c.slice(a, b - a) for c in columns]
+        yield value, pa.Table.from_arrays(arrays, names=names)
 
 
 def table_csv_bytes(table) -> bytes:

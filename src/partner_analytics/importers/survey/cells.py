@@ -148,8 +148,10 @@ def column_text(values: pd.Series | np.ndarray) -> np.ndarray:
         num = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
         given = ~np.isnan(num)
         if (num[given] == np.round(num[given])).all():
+            # whole numbers as text, once per distinct number
+            codes, uniques = pd.factorize(num[given].astype(np.int64))
             out = np.full(len(num), None, dtype=object)
-            out[given] = num[given].astype(np.int64).astype(str).astype(object)
+            out[given] = uniques.astype(str).astype(object)[codes]
             return out
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     texts = np.array([cell_text(u) for u in uniques] + [None], dtype=object)

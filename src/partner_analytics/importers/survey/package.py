@@ -19,10 +19,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from partner_analytics.data.writers import csv_bytes, csv_table, table_csv_bytes
+from partner_analytics.data.writers import csv_bytes, csv_parts, table_csv_bytes
 from partner_analytics.errors import InputFileError, ValidationError
 from partner_analytics.importers.survey.model import SurveyExport
 from partner_analytics.importers.survey.report import report_frames, report_markdown
@@ -78,28 +77,15 @@ def _write_bytes(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def _by_wave(frame: pd.DataFrame):
-    """(wave, rows of that wave) in the order of the waves, each wave's rows in their order;
-    rows without a wave are left out (as ``groupby("wave")`` gives them). The rows are put in
-    wave order once, so that each wave's are a slice."""
-    codes, waves = pd.factorize(frame["wave"], sort=True, use_na_sentinel=True)
-    order = np.argsort(codes, kind="stable")
-    bounds = np.searchsorted(codes[order], np.arange(len(waves) + 1))
-    ordered = frame.take(order)
-    for k, wave in enumerate(waves):
-        yield wave, ordered.iloc[bounds[k]:bounds[k + 1]].reset_index(drop=True)
-
-
 def _plan(package: Path, result: SurveyImport, source: str) -> list[tuple[Path, bytes, int, object]]:
     """(path, bytes, rows, the Arrow table the bytes were written from) of each file."""
     files = []
     for table, frame in result.tables.items():
         if not len(frame):
             continue
-        for wave, part in _by_wave(frame):
+        for wave, arrow in csv_parts(frame, "wave"):
             path = package / table / f"{wave}-{source}.csv"
-            arrow = csv_table(part)
-            files.append((path, table_csv_bytes(arrow), len(part), arrow))
+            files.append((path, table_csv_bytes(arrow), arrow.num_rows, arrow))
     return files
 
 

@@ -118,6 +118,7 @@ def parse_datetimes(values: Iterable[object], *, dayfirst: bool | None = None) -
     """
     series = pd.Series(list(values), dtype=object)
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    uniques = np.asarray(uniques, dtype=object)
     parsed: list[object] = [pd.NaT] * len(uniques)
     texts: dict[int, str] = {}
     # a workbook's typed times: converted together (those a nanosecond time surely holds)
