@@ -184,11 +184,13 @@ def _edges(s: pd.Series):
         if n and offsets is not None and data is not None and data.size:
             off = np.frombuffer(offsets, dtype=kind, count=ch.offset + n + 1)[ch.offset:]
             raw = np.frombuffer(data, dtype=np.uint8)
-            filled = off[1:] > off[:-1]
+            starts, ends = off[:-1], off[1:]
+            filled = ends > starts
             if ch.null_count:
                 filled &= ch.is_valid().to_numpy(zero_copy_only=False)
-            first[filled] = raw[off[:-1][filled]]
-            last[filled] = raw[off[1:][filled] - 1]
+            top = raw.size - 1
+            first = np.where(filled, raw[np.minimum(starts, top)], 0).astype(np.uint8)
+            last = np.where(filled, raw[np.clip(ends - 1, 0, top)], 0).astype(np.uint8)
         firsts.append(first)
         lasts.append(last)
         fills.append(filled)
