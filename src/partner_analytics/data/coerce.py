@@ -232,6 +232,22 @@ def _decimal_commas(spec, col, work, frame, raw, comma, out):
     return work, ambiguous
 
 
+def _to_numbers(work: pd.Series) -> pd.Series:
+    """``pd.to_numeric(work, errors="coerce")`` as floats, parsed once per distinct text.
+
+    The distinct texts (and a missing value, when there is one) are the values pandas sees,
+    so it reads them as it would the whole column; a column of scores has a handful.
+    """
+    codes, uniques = pd.factorize(work, use_na_sentinel=True)
+    distinct = pd.Series(uniques, dtype=work.dtype)
+    if (codes < 0).any():
+        distinct = pd.concat([distinct, pd.Series([None], dtype=distinct.dtype)], ignore_index=True)
+    parsed = pd.to_numeric(distinct, errors="coerce").astype("float64").to_numpy()
+    if not (codes < 0).any():
+        parsed = np.append(parsed, np.nan)  # never taken
+    return pd.Series(parsed[codes], index=work.index, dtype="float64")
+
+
 def _numbers(spec, col, text, frame, raw, comma, out):
     work, ambiguous = text, None
     if comma:
@@ -245,7 +261,7 @@ def _numbers(spec, col, text, frame, raw, comma, out):
         if found.any():
             labelled = work.map(dict(zip(distinct[found], number[found].astype("str"), strict=True)))
             work = work.mask(labelled.notna(), labelled)
-    values = pd.to_numeric(work, errors="coerce").astype("float64")
+    values = _to_numbers(work)
     values = values.where(np.isfinite(values))
     bad = text.notna() & values.isna()
     if ambiguous is not None:

@@ -48,6 +48,7 @@ from partner_analytics.data.text import (
     excerpt,
     frame_text,
     normalize_header,
+    surely_filled,
     unprotect_formulas,
 )
 
@@ -56,6 +57,7 @@ __all__ = [
     "ROW_COL",
     "SETTINGS_FILES",
     "TABLE_FILE_SUFFIXES",
+    "KnownCSV",
     "RawPackage",
     "RawTable",
     "check_settings",
@@ -237,6 +239,9 @@ def _drop_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
         col = frame.iloc[:, i]  # by position: two headers may normalise to one name
         if col.dtype != "str":
             col = col.astype("str")
+        filled = surely_filled(col)
+        if filled is not None and filled.all():
+            return frame  # a column without a blank cell: no row is blank
         b = col.isna() | (col.str.strip() == "")
         blank = b if blank is None else (blank & b)
         if not blank.any():
@@ -285,8 +290,48 @@ def _read_csv_arrow(path: Path, header: list[str], delim: str) -> pd.DataFrame |
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError, OSError):
         return None
+    return _text_frame(table)
+
+
+def _text_frame(table) -> pd.DataFrame:
+    """An Arrow table of text columns as a frame of text cells."""
+    import pyarrow as pa
+
     text_dtype = pd.StringDtype("pyarrow", na_value=float("nan"))
     return table.to_pandas(types_mapper=lambda t: text_dtype if t == pa.string() else None)
+
+
+@dataclass(frozen=True)
+class KnownCSV:
+    """A CSV file whose content is known in memory: the Arrow table it was written from by
+    :func:`~partner_analytics.data.writers.csv_bytes` (UTF-8, ``,``, a header row of the
+    column names, text quoted) and the size of those bytes.
+
+    Reading such a file gives, cell by cell, the table's values as the CSV writer writes them
+    (Arrow's text of each number, the text itself, an empty cell for a missing one): the
+    reader takes them from the table instead of parsing the file again, when the file on disk
+    still has that size and that header.
+    """
+
+    table: object  # pyarrow.Table
+    size: int
+
+
+def _known_text(known: KnownCSV | None, header: list[str], delim: str, size: int) -> pd.DataFrame | None:
+    """The cells of a known file as its parse would give them; None when the file on disk
+    may not be the one written (or has a shape this shortcut does not cover)."""
+    if known is None:
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    t = known.table
+    names = list(t.column_names)
+    plain = all(n and n.isascii() and n.replace("_", "a").isalnum() for n in names)
+    if size != known.size or delim != "," or header != names or len(names) < 2 or not plain:
+        return None
+    cells = [pc.fill_null(pc.cast(t.column(i), pa.string()), "") for i in range(t.num_columns)]
+    return _text_frame(pa.table(cells, names=[f"c{i}" for i in range(len(names))]))
 
 
 def _read_csv_text(
@@ -344,11 +389,12 @@ def _read_csv_text(
     return header, pd.DataFrame(rows, columns=range(n), dtype="str")
 
 
-def read_csv_file(path: Path, table: str, display: str, problems: list[dict]):
+def read_csv_file(path: Path, table: str, display: str, problems: list[dict], known: KnownCSV | None = None):
     """A CSV file as text cells, and whether it writes decimals with a comma.
 
     UTF-8 files are parsed from disk by pyarrow (never held as one string); anything else
-    (another encoding, a ragged row) is decoded and parsed from memory.
+    (another encoding, a ragged row) is decoded and parsed from memory. A file just written
+    from an Arrow table (``known``) has its cells taken from that table.
     """
     size = path.stat().st_size
     with open(path, "rb") as fh:
@@ -366,7 +412,9 @@ def read_csv_file(path: Path, table: str, display: str, problems: list[dict]):
     if utf8_head:
         header = _header_fields(head_text.removeprefix("\ufeff"), delim)
         if header:
-            frame = _read_csv_arrow(path, header, delim)
+            frame = _known_text(known, header, delim, size)
+            if frame is None:
+                frame = _read_csv_arrow(path, header, delim)
     if frame is None:
         text, _, bad_lines = decode_bytes(path.read_bytes())
         for line in bad_lines:
@@ -495,7 +543,12 @@ def read_excel_sheets(
 
 
 def read_table_file(
-    path: Path, table: str, display: str, problems: list[dict], limits: Limits = DEFAULT_LIMITS
+    path: Path,
+    table: str,
+    display: str,
+    problems: list[dict],
+    limits: Limits = DEFAULT_LIMITS,
+    known: KnownCSV | None = None,
 ):
     """One table file (CSV, XLSX, Parquet) as text cells, and whether it uses decimal commas."""
     refused = check_entry(path, display, table, limits)
@@ -504,7 +557,7 @@ def read_table_file(
         return None, False
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt", ".tsv"):
-        return read_csv_file(path, table, display, problems)
+        return read_csv_file(path, table, display, problems, known)
     if suffix in (".xlsx", ".xlsm"):
         sheets = read_excel_sheets(path, display, problems, table, limits)
         if sheets is None:
@@ -632,8 +685,14 @@ def check_settings(data: object, display: str) -> tuple[dict, list[dict]]:
     return settings, problems
 
 
-def read_folder(root: Path, known: set[str], limits: Limits = DEFAULT_LIMITS) -> RawPackage:
-    """A package folder: one file, or one folder of files, per table."""
+def read_folder(
+    root: Path,
+    known: set[str],
+    limits: Limits = DEFAULT_LIMITS,
+    written: dict[Path, KnownCSV] | None = None,
+) -> RawPackage:
+    """A package folder: one file, or one folder of files, per table. ``written``: files of
+    the folder just written from Arrow tables (see :class:`KnownCSV`), by path."""
     problems: list[dict] = []
     settings, found = read_settings(root)
     problems += found
@@ -689,7 +748,9 @@ def read_folder(root: Path, known: set[str], limits: Limits = DEFAULT_LIMITS) ->
             members = [path]
         for member in members:
             display = str(member.relative_to(root))
-            frame, comma = read_table_file(member, table, display, problems, limits)
+            frame, comma = read_table_file(
+                member, table, display, problems, limits, (written or {}).get(member)
+            )
             if os.path.isfile(member) and not os.path.islink(member):
                 all_files.append(member)
             if frame is None:
@@ -702,9 +763,22 @@ def read_folder(root: Path, known: set[str], limits: Limits = DEFAULT_LIMITS) ->
 
 def _stack(name: str, parts: list[tuple[pd.DataFrame, bool]], files: list[str]) -> RawTable:
     frames = [f for f, _ in parts]
+    comma = {str(f[FILE_COL].cat.categories[0]) for f, dc in parts if dc and len(f)}
+    if len(frames) > 1 and all(len(f) for f in frames):
+        # each file's rows name it; stacked, ``_file`` is one categorical of every file (the
+        # categories sorted, as a column of the file names would give them), made from codes
+        # rather than by concatenating text
+        names = [str(f[FILE_COL].cat.categories[0]) for f in frames]
+        dtype = pd.Series(names).astype("category").dtype
+        codes = dtype.categories.get_indexer(names)
+        frame = pd.concat(
+            [f.assign(**{FILE_COL: np.full(len(f), k, dtype="int64")}) for f, k in zip(frames, codes, strict=True)],
+            ignore_index=True,
+        )
+        frame[FILE_COL] = pd.Categorical.from_codes(frame[FILE_COL].to_numpy(), dtype=dtype)
+        return RawTable(name=name, frame=frame, files=files, decimal_comma=comma)
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     frame = frame.reset_index(drop=True)
-    comma = {str(f[FILE_COL].cat.categories[0]) for f, dc in parts if dc and len(f)}
     if len(frames) > 1:
         frame[FILE_COL] = frame[FILE_COL].astype("category")
     return RawTable(name=name, frame=frame, files=files, decimal_comma=comma)
@@ -743,10 +817,16 @@ def read_workbook(path: Path, known: set[str], limits: Limits = DEFAULT_LIMITS) 
 
 
 
-def read_files(path: Path, known: set[str], limits: Limits = DEFAULT_LIMITS) -> RawPackage:
-    """A package given as files: a folder, or one workbook."""
+def read_files(
+    path: Path,
+    known: set[str],
+    limits: Limits = DEFAULT_LIMITS,
+    written: dict[Path, KnownCSV] | None = None,
+) -> RawPackage:
+    """A package given as files: a folder (``written``: see :func:`read_folder`), or one
+    workbook."""
     if path.is_dir():
-        return read_folder(path, known, limits)
+        return read_folder(path, known, limits, written)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return read_workbook(path, known, limits)
     raise ValueError(

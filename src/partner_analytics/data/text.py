@@ -31,7 +31,10 @@ __all__ = [
     "is_ascii",
     "normalize_header",
     "protect_formula",
+    "series_text",
+    "starts_with",
     "stripped",
+    "surely_filled",
     "unprotect_formulas",
 ]
 
@@ -66,11 +69,12 @@ def frame_text(frame: pd.DataFrame) -> pd.DataFrame:
     """Every column of ``frame`` as text cells (:func:`cell_text`), vectorised by dtype."""
     out = {}
     for c in frame.columns:
-        out[c] = _column_text(frame[c])
+        out[c] = series_text(frame[c])
     return pd.DataFrame(out, index=frame.index, columns=frame.columns)
 
 
-def _column_text(s: pd.Series) -> pd.Series:
+def series_text(s: pd.Series) -> pd.Series:
+    """One column as text cells (:func:`cell_text`), as :func:`frame_text` gives it."""
     missing = s.isna().to_numpy()
     if pd.api.types.is_bool_dtype(s):
         text = s.astype("object").map({True: "true", False: "false"}, na_action="ignore")
@@ -103,7 +107,10 @@ def _column_text(s: pd.Series) -> pd.Series:
 
 def stripped(s: pd.Series) -> pd.Series:
     """Cells trimmed of surrounding whitespace; empty cells missing."""
-    s = s.astype("str").str.strip()
+    s = s.astype("str")
+    if _plain_edges(s):
+        return s  # nothing to trim, no empty cell
+    s = s.str.strip()
     empty = s == ""
     return s.mask(empty) if empty.any() else s
 
@@ -160,10 +167,77 @@ def _bytes(s: pd.Series):
     return out
 
 
+def _edges(s: pd.Series):
+    """(first byte, last byte, filled) of each cell of an Arrow-backed text column, or None
+    for other columns; ``filled`` is False for a missing or empty cell (its bytes are 0)."""
+    if not isinstance(s.array, pd.arrays.ArrowStringArray):
+        return None
+    chunks = s.array.__arrow_array__()
+    firsts, lasts, fills = [], [], []
+    for ch in getattr(chunks, "chunks", [chunks]):
+        kind = {"string": np.int32, "large_string": np.int64}.get(str(ch.type))
+        if kind is None:
+            return None
+        n = len(ch)
+        first, last, filled = np.zeros(n, np.uint8), np.zeros(n, np.uint8), np.zeros(n, bool)
+        _, offsets, data = ch.buffers()
+        if n and offsets is not None and data is not None and data.size:
+            off = np.frombuffer(offsets, dtype=kind, count=ch.offset + n + 1)[ch.offset:]
+            raw = np.frombuffer(data, dtype=np.uint8)
+            starts, ends = off[:-1], off[1:]
+            filled = ends > starts
+            if ch.null_count:
+                filled &= ch.is_valid().to_numpy(zero_copy_only=False)
+            top = raw.size - 1
+            first = np.where(filled, raw[np.minimum(starts, top)], 0).astype(np.uint8)
+            last = np.where(filled, raw[np.clip(ends - 1, 0, top)], 0).astype(np.uint8)
+        firsts.append(first)
+        lasts.append(last)
+        fills.append(filled)
+    if not firsts:
+        return np.zeros(0, np.uint8), np.zeros(0, np.uint8), np.zeros(0, bool)
+    return np.concatenate(firsts), np.concatenate(lasts), np.concatenate(fills)
+
+
+def _printable(b: np.ndarray) -> np.ndarray:
+    """Bytes that are a visible ASCII character (never whitespace, never part of a longer
+    UTF-8 character)."""
+    return (b > 0x20) & (b < 0x7F)
+
+
+def _plain_edges(s: pd.Series) -> bool:
+    """Whether every cell is missing or starts and ends with a visible ASCII character (so
+    trimming changes nothing and no cell is empty); False when that cannot be told quickly."""
+    e = _edges(s)
+    if e is None:
+        return False
+    first, last, filled = e
+    given = s.notna().to_numpy()
+    return bool((filled == given).all() and (_printable(first) & _printable(last))[filled].all())
+
+
+def surely_filled(s: pd.Series) -> np.ndarray | None:
+    """Cells of a text column that certainly hold more than whitespace (they start with a
+    visible ASCII character); None when that cannot be told quickly."""
+    e = _edges(s)
+    return None if e is None else e[2] & _printable(e[0])
+
+
+def starts_with(s: pd.Series, chars: str) -> pd.Series:
+    """Text cells whose first character is one of ``chars`` (missing cells: False)."""
+    e = _edges(s) if all(ord(c) < 0x80 for c in chars) else None
+    if e is None:
+        pattern = "^[" + "".join(re.escape(c) for c in chars) + "]"
+        return s.str.match(pattern).fillna(False).astype(bool)
+    first, _, filled = e
+    hit = filled & np.isin(first, np.frombuffer(chars.encode("ascii"), dtype=np.uint8))
+    return pd.Series(hit, index=s.index)
+
+
 def has_control_characters(s: pd.Series) -> pd.Series:
     """Cells holding a control or invisible formatting character (never valid in an id)."""
     raw = _bytes(s)
-    if raw is not None and not any(((b < 0x20) | (b >= 0x7F)).any() for b in raw):
+    if raw is not None and all(not b.size or (b.min() >= 0x20 and b.max() < 0x7F) for b in raw):
         return pd.Series(False, index=s.index)  # plain ASCII without controls
     return s.str.contains(_CONTROL.pattern, regex=True).fillna(False).astype(bool)
 
@@ -172,7 +246,7 @@ def is_ascii(s: pd.Series) -> bool:
     """Whether every cell of a text column is ASCII."""
     raw = _bytes(s)
     if raw is not None:
-        return not any((b >= 0x80).any() for b in raw)
+        return all(not b.size or b.max() < 0x80 for b in raw)
     return bool(s.str.isascii().fillna(True).all())
 
 

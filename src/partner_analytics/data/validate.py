@@ -14,6 +14,7 @@ Steps per table, parents before children:
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -75,8 +76,13 @@ def plain_column_name(name: object) -> bool:
 
 def empty_table(spec: TableSpec) -> pd.DataFrame:
     """An empty frame with the table's columns and dtypes."""
-    frame = pd.DataFrame({c.name: pd.Series(dtype=c.dtype) for c in spec.columns})
-    if spec.name in WAVE_TABLES:
+    return _empty_table(spec.name, tuple((c.name, c.dtype) for c in spec.columns)).copy()
+
+
+@functools.lru_cache(maxsize=64)
+def _empty_table(name: str, columns: tuple[tuple[str, str], ...]) -> pd.DataFrame:
+    frame = pd.DataFrame({c: pd.Series(dtype=dtype) for c, dtype in columns})
+    if name in WAVE_TABLES:
         frame["wave_end"] = pd.Series(dtype="datetime64[ns]")
     frame[FILE_COL] = pd.Series(dtype="str").astype("category")
     frame[ROW_COL] = pd.Series(dtype="Int64")

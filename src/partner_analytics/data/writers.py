@@ -16,12 +16,15 @@ import pandas as pd
 
 from partner_analytics.data.readers import FILE_COL, ROW_COL, SETTINGS_FILES
 from partner_analytics.data.schemas import TABLE_ORDER, TABLES
-from partner_analytics.data.text import frame_text, protect_formula
+from partner_analytics.data.text import frame_text, protect_formula, series_text, starts_with
 
 __all__ = [
     "PROBLEMS_FILE",
     "csv_bytes",
+    "csv_parts",
+    "csv_table",
     "spreadsheet_frame",
+    "table_csv_bytes",
     "write_csv",
     "write_package",
     "write_problems",
@@ -51,7 +54,7 @@ def _is_number(s: pd.Series) -> bool:
 
 def _safe_text(s: pd.Series) -> pd.Series:
     """Text cells of which none can start a formula (:func:`protect_formula`)."""
-    starts = s.str.match(r"^['=+\-@\t\r]").fillna(False).astype(bool)
+    starts = starts_with(s, "'=+-@\t\r")
     return s.mask(starts, s[starts].map(protect_formula)) if starts.any() else s
 
 
@@ -61,27 +64,69 @@ def _arrow_column(s: pd.Series):
     import pyarrow as pa
 
     if _is_number(s):
-        values = s.to_numpy(dtype="float64", na_value=np.nan)
-        given = ~np.isnan(values)
-        whole = np.isfinite(values[given]) & (np.abs(values[given]) < 2**53)
-        if whole.all() and (np.floor(values[given]) == values[given]).all():
-            return pa.array(np.where(given, values, 0).astype(np.int64), mask=~given)
-        return pa.array(values, mask=~given)
-    text = _safe_text(frame_text(s.to_frame()).iloc[:, 0])
+        return _arrow_numbers(s.to_numpy(dtype="float64", na_value=np.nan))
+    text = _safe_text(series_text(s))
     return pa.Array.from_pandas(text.astype("str"))  # no copy for Arrow-backed text
+
+
+def _arrow_numbers(values: np.ndarray):
+    """Numbers (NaN: missing) for the CSV writer: as whole numbers when every one is whole."""
+    import pyarrow as pa
+
+    given = ~np.isnan(values)
+    whole = np.isfinite(values[given]) & (np.abs(values[given]) < 2**53)
+    if whole.all() and (np.floor(values[given]) == values[given]).all():
+        return pa.array(np.where(given, values, 0).astype(np.int64), mask=~given)
+    return pa.array(values, mask=~given)
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """The bytes :func:`write_csv` writes for ``frame`` (for callers that hash or write
     atomically themselves): UTF-8, a header row, numbers unquoted, text quoted, CRLF line
     ends (RFC 4180)."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
+    return table_csv_bytes(csv_table(frame))
 
-    table = pa.Table.from_arrays(
+
+def csv_table(frame: pd.DataFrame):
+    """The Arrow table :func:`csv_bytes` writes for ``frame`` (numbers as numbers, whole ones
+    as integers; text safe for spreadsheets)."""
+    import pyarrow as pa
+
+    return pa.Table.from_arrays(
         [_arrow_column(frame.iloc[:, i]) for i in range(frame.shape[1])],
         names=[str(c) for c in frame.columns],
     )
+
+
+def csv_parts(frame: pd.DataFrame, by: str):
+    """(value, table) for each value of the column ``by``, in sorted order: the table
+    :func:`csv_table` gives for the rows holding that value, in their order (rows without a
+    value are left out, as ``frame.groupby(by)`` leaves them out). For writing a file per
+    value: the text is made once for the whole frame, and each part is a slice of it."""
+    import pyarrow as pa
+
+    codes, values = pd.factorize(frame[by], sort=True, use_na_sentinel=True)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(values) + 1))
+    names = [str(c) for c in frame.columns]
+    columns = []
+    for i in range(frame.shape[1]):
+        s = frame.iloc[:, i]
+        if _is_number(s):  # whole or not is told per part, as csv_table of the part tells it
+            columns.append(s.to_numpy(dtype="float64", na_value=np.nan)[order])
+        else:
+            columns.append(_arrow_column(s).take(pa.array(order)))
+    for k, value in enumerate(values):
+        a, b = int(bounds[k]), int(bounds[k + 1])
+        arrays = [_arrow_numbers(c[a:b]) if isinstance(c, np.ndarray) else c.slice(a, b - a) for c in columns]
+        yield value, pa.Table.from_arrays(arrays, names=names)
+
+
+def table_csv_bytes(table) -> bytes:
+    """An Arrow table made by :func:`csv_table` as CSV bytes (see :func:`csv_bytes`)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
     buf = pa.BufferOutputStream()
     pacsv.write_csv(table, buf, pacsv.WriteOptions(eol="\r\n", quoting_style="needed"))
     return buf.getvalue().to_pybytes()

@@ -57,6 +57,28 @@ def test_a_kobo_xlsx_links_repeat_rows_by_submission_uuid_and_falls_back_to_the_
     assert any(d.kind == "orphan_repeat_row" and d.rows == (4,) for d in e.diagnostics)
 
 
+def test_a_kobo_xlsx_links_a_repeated_uuid_to_its_first_submission_and_nested_rows_to_their_parent_row(tmp_path):
+    meta = ["_id", "_uuid", "_submission_time", "_index"]
+    child = ["_index", "_parent_table_name", "_parent_index", "_submission__id", "_submission__uuid"]
+    path = _xlsx(tmp_path, "k.xlsx", {
+        "Survey": [["org", *meta], ["P01", 1, "a", "2026-01-05T10:00:00", 1], ["P02", 2, "a", "2026-01-06T10:00:00", 2],
+                   ["P03", 3, None, "2026-01-07T10:00:00", 3]],
+        "rep": [["rep/who", *child], ["S01", 1, "Survey", 2, 2, "a"], ["S02", 2, "Survey", 3, 3, None],
+                ["S03", 3, "Survey", 3, 3, " "], ["S04", 4, None, 1, 1, "a"]],
+        "inner": [["rep/inner/x", *child], ["x", 1, "rep", 1, 1, "a"], ["y", 2, "rep", 9, 3, None],
+                  ["z", 3, "elsewhere", 1, 1, "a"], ["w", 4, "rep", None, 1, "a"]],
+    })
+    e = read_export(path)
+    rep, inner = e.repeats["rep"], e.repeats["inner"]
+    # "a" is the uuid of rows 2 and 3 of the main sheet: the first holds it; no uuid: by _id
+    assert rep.submission.tolist() == [0, 2, 2, 0]
+    assert rep.has_parent.tolist() == [True, True, True, False]  # no parent table named
+    assert inner.submission.tolist() == [0, 2, 0, 0]
+    # the parent row must exist in the parent sheet (rep has _index 1..4, not 9)
+    assert inner.has_parent.tolist() == [True, False, False, False]
+    assert inner.parent == "rep"
+
+
 def test_a_kobo_xlsx_with_an_hxl_row_and_select_multiple_columns(tmp_path):
     path = _xlsx(tmp_path, "k.xlsx", {"S": [
         ["g/colours", "g/colours/red", "g/colours/blue", "_id", "_uuid", "_submission_time"],
@@ -242,3 +264,23 @@ def test_an_spss_file_reads_value_labels_as_answers(tmp_path):
     assert e.main.frame["Q1"].tolist() == ["Agree", "Strongly agree"]
     assert e.main.columns["Q1"].text == "Joint objectives"
     assert e.flags["preview"].tolist() == [False, True]
+
+
+def test_typed_times_dates_serials_and_text_are_read_as_each_alone():
+    from datetime import date, datetime, timedelta, timezone
+
+    import pandas as pd
+
+    from partner_analytics.importers.survey.readers.common import parse_datetimes
+
+    cells = [datetime(2026, 1, 5, 10, 0, 0, 123456), datetime(1678, 1, 1), datetime(2261, 12, 31, 23, 59, 59, 999999),
+             datetime(2026, 1, 5, 12, 0, tzinfo=timezone(timedelta(hours=2))), pd.Timestamp("2025-03-01 08:00"),
+             date(2024, 2, 29), 45000.5, "2026-02-01T09:00:00Z", None, "", datetime(2026, 1, 5, 10, 0, 0, 123456)]
+    times, note = parse_datetimes(cells)
+    assert note is None
+    assert [str(t) for t in times] == [
+        "2026-01-05 10:00:00.123456", "1678-01-01 00:00:00", "2261-12-31 23:59:59.999999", "2026-01-05 10:00:00",
+        "2025-03-01 08:00:00", "2024-02-29 00:00:00", "2023-03-15 12:00:00", "2026-02-01 09:00:00", "NaT", "NaT",
+        "2026-01-05 10:00:00.123456",
+    ]
+    assert times.dtype == "datetime64[ns]"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import datetime
 
 import numpy as np
@@ -108,3 +109,46 @@ def test_the_store_option_appends_the_imported_tables_to_a_store(sample_form, pa
     stored = load_partnership(tmp_path / "s.duckdb")
     assert len(stored.assessments) == len(want["assessments"])
     assert len(stored.relationships) == len(want["relationships"])
+
+
+def _same_partnership(got, want) -> None:
+    assert got.tables.keys() == want.tables.keys()
+    for name in want.tables:
+        pd.testing.assert_frame_equal(got.tables[name], want.tables[name], check_exact=True, obj=name)
+    pd.testing.assert_frame_equal(got.problems, want.problems, check_exact=True)
+    pd.testing.assert_frame_equal(got.rejected, want.rejected, check_exact=True)
+
+
+def test_an_import_is_validated_as_loading_the_package_validates_it(sample_form, package, tmp_path):
+    form, mapping = sample_form
+    subs, _ = _answers(form)
+    export = kobo_xlsx(form, subs, tmp_path / "export.xlsx")
+    outcome = import_survey(export, mapping, package)
+    _same_partnership(outcome.written.partnership, load_partnership(package))
+    again = import_survey(export, mapping, package)  # the files are there, unchanged
+    _same_partnership(again.written.partnership, load_partnership(package))
+
+
+def test_an_import_clashing_with_the_package_is_put_back_with_the_errors_loading_gives(
+    sample_form, package, tmp_path, monkeypatch
+):
+    from partner_analytics import ValidationError
+    from partner_analytics.importers.survey import package as writing
+
+    form, mapping = sample_form
+    subs, _ = _answers(form)
+    export = kobo_xlsx(form, subs, tmp_path / "export.xlsx")
+    import_survey(export, mapping, package)
+    other = tmp_path / "other.mapping.yml"  # the same answers under another name: duplicate keys
+    other.write_text(mapping.read_text(encoding="utf-8").replace("source: \"", "source: \"again-"), encoding="utf-8")
+    copy = tmp_path / "copy"
+    shutil.copytree(package, copy)
+    before = {f: f.read_bytes() for f in package.rglob("*") if f.is_file()}
+    with pytest.raises(ValidationError) as got:
+        import_survey(export, other, package)
+    assert {f: f.read_bytes() for f in package.rglob("*") if f.is_file()} == before
+    monkeypatch.setattr(writing, "_validate", lambda folder, plan: load_partnership(folder))
+    with pytest.raises(ValidationError) as loaded:
+        import_survey(export, other, copy)
+    assert (got.value.problems["rule"] == "duplicate_key").any()
+    pd.testing.assert_frame_equal(got.value.problems, loaded.value.problems, check_exact=True)

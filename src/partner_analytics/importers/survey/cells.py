@@ -8,8 +8,10 @@ index (the first row is 1). Header rows are left in the grid: each tool's reader
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import math
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -32,11 +34,27 @@ def read_xlsx_grids(data: bytes, display: str) -> dict[str, pd.DataFrame]:
         wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
         out = {}
         for name in wb.sheet_names:
-            rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            out[name] = _grid(rows)
+            with _no_collection():
+                rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                out[name] = _grid(rows)
+            del rows
     except Exception as exc:  # noqa: BLE001 - calamine raises several kinds for a damaged workbook
         raise InputFileError(f"{display}: cannot be read as an Excel workbook (.xlsx): {exc}") from None
     return out
+
+
+@contextmanager
+def _no_collection():
+    """The garbage collector paused: every row calamine hands over is a new list, and all of
+    them are kept until the grid is made, so a collection while they are made finds nothing
+    (and would walk every row made so far)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _grid(rows: list[list]) -> pd.DataFrame:
@@ -122,14 +140,18 @@ def column_text(values: pd.Series | np.ndarray) -> np.ndarray:
     series = pd.Series(values, dtype=object)
     kind = pd.api.types.infer_dtype(series, skipna=True)
     if kind in ("string", "empty"):
-        text = series.str.strip()
-        return text.where(text.notna() & (text != ""), None).to_numpy(dtype=object)
+        # every cell is text or missing: trimmed (once per distinct text), empty text missing
+        codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
+        texts = np.array([(u.strip() or None) for u in uniques] + [None], dtype=object)
+        return texts[codes]
     if kind in ("floating", "integer", "mixed-integer-float"):
         num = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
         given = ~np.isnan(num)
         if (num[given] == np.round(num[given])).all():
+            # whole numbers as text, once per distinct number
+            codes, uniques = pd.factorize(num[given].astype(np.int64))
             out = np.full(len(num), None, dtype=object)
-            out[given] = np.char.mod("%d", num[given].astype(np.int64)).astype(object)
+            out[given] = uniques.astype(str).astype(object)[codes]
             return out
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     texts = np.array([cell_text(u) for u in uniques] + [None], dtype=object)

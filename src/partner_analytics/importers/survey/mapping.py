@@ -145,6 +145,7 @@ class Mapping:
     exclude_submissions: tuple[str, ...] = ()
     partial_below: float = 0.5
     lines: dict[str, int] = field(default_factory=dict)  # dotted key -> line
+    _builtin: dict = field(default_factory=dict, repr=False, compare=False)  # built-in scales made
 
     def line(self, key: str) -> int | None:
         while key:
@@ -154,7 +155,12 @@ class Mapping:
         return None
 
     def scale(self, name: str) -> Scale:
-        return self.scales[name] if name in self.scales else builtin_scale(name, missing=self.missing_set)
+        if name in self.scales:
+            return self.scales[name]
+        key = (name, tuple(self.missing))  # made once per mapping, not once per question
+        if key not in self._builtin:
+            self._builtin[key] = builtin_scale(name, missing=self.missing_set)
+        return self._builtin[key]
 
     @property
     def missing_set(self) -> frozenset[str]:

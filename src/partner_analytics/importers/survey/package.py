@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from partner_analytics.data.writers import csv_bytes
+from partner_analytics.data.writers import csv_bytes, csv_parts, table_csv_bytes
 from partner_analytics.errors import InputFileError, ValidationError
 from partner_analytics.importers.survey.model import SurveyExport
 from partner_analytics.importers.survey.report import report_frames, report_markdown
@@ -77,15 +77,28 @@ def _write_bytes(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def _plan(package: Path, result: SurveyImport, source: str) -> list[tuple[Path, bytes, int]]:
+def _plan(package: Path, result: SurveyImport, source: str) -> list[tuple[Path, bytes, int, object]]:
+    """(path, bytes, rows, the Arrow table the bytes were written from) of each file."""
     files = []
     for table, frame in result.tables.items():
         if not len(frame):
             continue
-        for wave, part in frame.groupby("wave", sort=True):
+        for wave, arrow in csv_parts(frame, "wave"):
             path = package / table / f"{wave}-{source}.csv"
-            files.append((path, csv_bytes(part.reset_index(drop=True)), len(part)))
+            files.append((path, table_csv_bytes(arrow), arrow.num_rows, arrow))
     return files
+
+
+def _validate(package: Path, plan: list[tuple[Path, bytes, int, object]]):
+    """The package loaded and validated as ``load_partnership`` does it; the files of the plan,
+    just written (or found unchanged), are read from their Arrow tables instead of parsed."""
+    from partner_analytics.data.files import Limits
+    from partner_analytics.data.partnership import TABLE_NAMES, build_partnership
+    from partner_analytics.data.readers import KnownCSV, read_files
+
+    written = {path: KnownCSV(arrow, len(data)) for path, data, _, arrow in plan}
+    raw = read_files(package, set(TABLE_NAMES), Limits.from_env(), written)
+    return build_partnership(raw, drop_invalid=False)
 
 
 def write_import(
@@ -97,8 +110,6 @@ def write_import(
     store: Path | None = None,
 ) -> Written:
     """Write ``result`` into the package folder, validate, report; optionally append to a store."""
-    from partner_analytics.data.load import load_partnership
-
     package = Path(package)
     source = source or result.mapping.source or default_source(result.export)
     ledger = _ledger(package)
@@ -107,7 +118,7 @@ def write_import(
     out = Written()
     backups: dict[Path, bytes | None] = {}
     refused = []
-    for path, data, n in plan:
+    for path, data, n, _ in plan:
         rel = path.relative_to(package).as_posix()
         if path.is_symlink():
             raise InputFileError(f"{path}: is a symbolic link; refusing to write through it")
@@ -130,12 +141,12 @@ def write_import(
             "since): " + ", ".join(refused) + "; nothing was written. Give another `source:` in the "
             "mapping, or replace them with --replace"
         )
-    for path, data, _ in plan:
+    for path, data, _, _ in plan:
         if path in backups:
             _write_bytes(path, data)
     out.changed = bool(backups)
     try:
-        out.partnership = load_partnership(package)
+        out.partnership = _validate(package, plan)
     except ValidationError:
         for path, old in backups.items():
             if old is None:
@@ -149,7 +160,7 @@ def write_import(
                 "file": path.relative_to(package).as_posix(), "sha256": _sha(data), "source": source,
                 "export": Path(str(result.export.path)).name, "export_sha256": result.export.sha256, "rows": str(n),
             }
-            for path, data, n in plan
+            for path, data, n, _ in plan
             if path in backups
         ]
         new = pd.concat([ledger, pd.DataFrame(rows, columns=LEDGER_COLUMNS)], ignore_index=True)

@@ -316,7 +316,9 @@ def build_tables(export: SurveyExport, mapping: Mapping, instrument: Instrument,
         r.settle(i, "accepted", "")
     accepted = np.array([o == "accepted" for o in r.outcome], dtype=bool)
     tables: dict[str, pd.DataFrame] = {}
-    if assessments is not None:
+    if isinstance(assessments, _Answers):
+        tables["assessments"] = assessments.frame(accepted)
+    elif assessments is not None:
         tables["assessments"] = assessments[accepted[assessments.pop("_sub").to_numpy()]].reset_index(drop=True)
     for t, frame in rated.items():
         keep = accepted[frame["_sub"].to_numpy()]
@@ -472,11 +474,53 @@ def _organisations(r: _Run) -> _Orgs:
     return _Orgs(ids[codes], [whys[c] for c in codes])
 
 
-def _assessments(r: _Run, wave, respondent, org: _Orgs) -> pd.DataFrame | None:
+@dataclass
+class _Answers:
+    """The assessment rows of every submission, as arrays (a frame is made once the outcomes
+    are known): row k answers question ``question[k]`` of submission ``sub[k]``."""
+
+    sub: np.ndarray
+    question: np.ndarray
+    score: np.ndarray
+    codes: dict[str, np.ndarray]  # factor_code / item_code -> the code of each question (or None)
+    comment: np.ndarray | None  # per row; None when no question maps a comment
+    wave: np.ndarray
+    respondent: np.ndarray
+    partner: np.ndarray
+
+    def frame(self, keep: np.ndarray) -> pd.DataFrame:
+        """The rows of the submissions ``keep`` marks, as the table ``assessments``: as a frame
+        of every row, filtered (each column with the dtype inferred from every row)."""
+        rows = np.flatnonzero(keep[self.sub])
+        out = {
+            "wave": _text_column(self.wave, self.sub, rows),
+            "respondent_id": _text_column(self.respondent, self.sub, rows),
+            "partner_id": _text_column(self.partner, self.sub, rows),
+        }
+        for k, codes in self.codes.items():
+            out[k] = _text_column(codes, self.question, rows)
+        out["score"] = self.score[rows]
+        if self.comment is not None:
+            out["comment"] = _text_column(self.comment, np.arange(len(self.sub)), rows)
+        return pd.DataFrame(out)
+
+
+def _text_column(values: np.ndarray, every: np.ndarray, rows: np.ndarray):
+    """``pd.Series(values[every]).take(rows)`` without making the object column of every row
+    when it is text: the dtype depends only on the values used, so it is inferred from those."""
+    used = np.zeros(len(values), dtype=bool)
+    used[every] = True
+    dtype = pd.Series(values[used]).dtype
+    if isinstance(dtype, pd.StringDtype):
+        return pd.array(np.where(used, values, None), dtype=dtype).take(every[rows])
+    return pd.Series(values[every]).take(rows).reset_index(drop=True)
+
+
+def _assessments(r: _Run, wave, respondent, org: _Orgs) -> _Answers | pd.DataFrame | None:
     m, e = r.m, r.e
     if not m.questions:
         return None
-    parts = []
+    subs, questions, scores, comments, mapped = [], [], [], [], []
     any_comment = False
     for q in m.questions:
         key = f"assessments.questions.{q.column}"
@@ -497,37 +541,27 @@ def _assessments(r: _Run, wave, respondent, org: _Orgs) -> pd.DataFrame | None:
             if ccol is not None:
                 comment = column_text(e.main.frame[ccol])
                 any_comment = True
-        parts.append(
-            pd.DataFrame(
-                {
-                    "_sub": ok,
-                    "factor_code": q.code if q.code_kind == "factor_code" else None,
-                    "item_code": q.code if q.code_kind == "item_code" else None,
-                    "score": vals[ok],
-                    "comment": comment[ok] if comment is not None else None,
-                }
-            )
-        )
-    if not parts:
+        subs.append(ok)
+        questions.append(np.full(len(ok), len(mapped), dtype=np.int64))
+        scores.append(vals[ok])
+        comments.append(comment[ok] if comment is not None else np.full(len(ok), None, dtype=object))
+        mapped.append(q)
+    if not mapped:
         return _empty(["_sub", *KEY_COLUMNS["assessments"], "factor_code", "score"])
-    long = pd.concat(parts, ignore_index=True)
-    sub = long["_sub"].to_numpy()
-    out = pd.DataFrame(
-        {
-            "_sub": sub,
-            "wave": wave[sub],
-            "respondent_id": respondent[sub],
-            "partner_id": org.ids[sub],
-        }
-    )
     kinds = {q.code_kind for q in m.questions}
-    for k in ("factor_code", "item_code"):
-        if k in kinds:
-            out[k] = long[k].to_numpy()
-    out["score"] = long["score"].to_numpy()
-    if any_comment:
-        out["comment"] = long["comment"].to_numpy()
-    return out
+    return _Answers(
+        sub=np.concatenate(subs),
+        question=np.concatenate(questions),
+        score=np.concatenate(scores).astype(np.float64),
+        codes={
+            k: np.array([q.code if q.code_kind == k else None for q in mapped], dtype=object)
+            for k in ("factor_code", "item_code") if k in kinds
+        },
+        comment=np.concatenate(comments) if any_comment else None,
+        wave=wave,
+        respondent=respondent,
+        partner=org.ids,
+    )
 
 
 def _rated(r: _Run, spec: Rated, wave, respondent, org: _Orgs) -> pd.DataFrame:

@@ -65,7 +65,9 @@ def body_table(
 ) -> Table:
     """The records under ``header_rows`` header rows, named by ``names``."""
     body = grid.iloc[header_rows:]
-    frame = pd.DataFrame(body.to_numpy(dtype=object), columns=names)
+    # cells stay Python objects as read (no conversion of text columns to Arrow strings:
+    # each column is factorised once where it is used)
+    frame = pd.DataFrame(body.to_numpy(dtype=object), columns=names, dtype=object)
     if frame.shape[1] < len(names):  # pragma: no cover - pandas pads
         frame = frame.reindex(columns=names)
     cols = {
@@ -116,9 +118,14 @@ def parse_datetimes(values: Iterable[object], *, dayfirst: bool | None = None) -
     """
     series = pd.Series(list(values), dtype=object)
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    uniques = np.asarray(uniques, dtype=object)
     parsed: list[object] = [pd.NaT] * len(uniques)
     texts: dict[int, str] = {}
+    # a workbook's typed times: converted together (those a nanosecond time surely holds)
+    plain = [i for i, u in enumerate(uniques) if type(u) is datetime and u.tzinfo is None and _EARLY <= u <= _LATE]
     for i, u in enumerate(uniques):
+        if plain and type(u) is datetime and u.tzinfo is None and _EARLY <= u <= _LATE:
+            continue
         if isinstance(u, datetime | pd.Timestamp):
             ts = pd.Timestamp(u)
             parsed[i] = ts.tz_convert("UTC").tz_localize(None) if ts.tzinfo else ts
@@ -157,8 +164,16 @@ def parse_datetimes(values: Iterable[object], *, dayfirst: bool | None = None) -
             got = got.fillna(best)
         for k, v in zip(keys, got, strict=True):
             parsed[k] = v
-    table = pd.DatetimeIndex([*parsed, pd.NaT], dtype="datetime64[ns]")
+    table = np.full(len(uniques) + 1, np.datetime64("NaT"), dtype="datetime64[ns]")
+    if plain:
+        table[plain] = np.array([uniques[i] for i in plain], dtype="datetime64[us]").astype("datetime64[ns]")
+    rest = [i for i in range(len(uniques)) if parsed[i] is not pd.NaT]
+    if rest:
+        table[rest] = pd.DatetimeIndex([parsed[i] for i in rest], dtype="datetime64[ns]").to_numpy()
     return pd.DatetimeIndex(table.take(codes)), note
+
+
+_EARLY, _LATE = datetime(1678, 1, 1), datetime(2261, 12, 31)
 
 
 def split_grid(name: str) -> tuple[str, str] | None:

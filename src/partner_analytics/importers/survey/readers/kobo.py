@@ -116,31 +116,40 @@ def _main_meta(export: SurveyExport) -> None:
         export.version = column_text(t.frame[version])
 
 
+def _first_positions(texts: np.ndarray) -> tuple[pd.Index, np.ndarray]:
+    """The distinct texts of a column (None left out) and the position of each one's first row."""
+    codes, uniques = pd.factorize(pd.Series(texts, dtype=object), use_na_sentinel=True)
+    given = codes >= 0
+    _, first = np.unique(codes[given], return_index=True)
+    return pd.Index(uniques, dtype=object), np.flatnonzero(given)[first]
+
+
+def _lookup(texts: np.ndarray | None, n: int, index: tuple[pd.Index, np.ndarray] | None) -> np.ndarray:
+    """For each text, the first row of the main table holding it; -1 where none does."""
+    if texts is None or index is None:
+        return np.full(n, -1, dtype=np.int64)
+    uniques, first = index
+    at = uniques.get_indexer(pd.Index(texts, dtype=object))
+    return np.where(at >= 0, first[at], -1).astype(np.int64)
+
+
 def _link(export: SurveyExport, by_sheet: dict[str, Table]) -> None:
     main = export.main
     uuid_col = find_column(main, "_uuid")
     id_col = find_column(main, "_id")
-    by_uuid: dict[str, int] = {}
-    by_id: dict[str, int] = {}
-    if uuid_col is not None:
-        for i, u in enumerate(column_text(main.frame[uuid_col])):
-            if u is not None:
-                by_uuid.setdefault(u, i)
-    if id_col is not None:
-        for i, u in enumerate(column_text(main.frame[id_col])):
-            if u is not None:
-                by_id.setdefault(u, i)
-    index_of: dict[str, set[str]] = {}
+    by_uuid = _first_positions(column_text(main.frame[uuid_col])) if uuid_col is not None else None
+    by_id = _first_positions(column_text(main.frame[id_col])) if id_col is not None else None
+    index_of: dict[str, pd.Index] = {}
     for name, t in by_sheet.items():
         col = find_column(t, "_index")
-        index_of[name] = set(column_text(t.frame[col])) - {None} if col is not None else set()
+        index_of[name] = pd.Index(pd.unique(column_text(t.frame[col])) if col is not None else [], dtype=object)
     for t in export.repeats.values():
         n = len(t)
         su = find_column(t, "_submission__uuid")
         si = find_column(t, "_submission__id")
-        by_u = pd.Series(column_text(t.frame[su]) if su is not None else [None] * n, dtype=object).map(by_uuid)
-        by_i = pd.Series(column_text(t.frame[si]) if si is not None else [None] * n, dtype=object).map(by_id)
-        sub = by_u.fillna(by_i).fillna(-1).to_numpy(dtype=np.int64)
+        by_u = _lookup(column_text(t.frame[su]) if su is not None else None, n, by_uuid)
+        by_i = _lookup(column_text(t.frame[si]) if si is not None else None, n, by_id)
+        sub = np.where(by_u >= 0, by_u, by_i)
         t.submission = sub
         ptab = find_column(t, "_parent_table_name")
         pidx = find_column(t, "_parent_index")
@@ -148,8 +157,12 @@ def _link(export: SurveyExport, by_sheet: dict[str, Table]) -> None:
             parents = column_text(t.frame[ptab])
             pidx_v = column_text(t.frame[pidx])
             t.parent = next((p for p in parents if p is not None), None)
-            known = {(p, q) for p, idx in index_of.items() for q in idx}
-            ok = np.array([(p, q) in known for p, q in zip(parents, pidx_v, strict=True)], dtype=bool)
+            ok = np.zeros(n, dtype=bool)
+            for p in pd.unique(parents[pd.notna(parents)]):
+                rows = parents == p
+                if p in index_of:
+                    known = index_of[p]
+                    ok[rows] = pd.Index(pidx_v[rows], dtype=object).isin(known[known.notna()])
             t.has_parent = ok & (sub >= 0)
         else:
             t.has_parent = sub >= 0
