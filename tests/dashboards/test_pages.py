@@ -34,6 +34,13 @@ def _data(fig) -> str:
     return json.dumps(fig.to_plotly_json()["data"], default=str, sort_keys=True)
 
 
+def _drawn(fig) -> str:
+    """The traces and the annotations of a figure as text (a diagram drawn with shapes and
+    annotations, like the salience Venn, has no trace)."""
+    out = fig.to_plotly_json()
+    return json.dumps([out["data"], out["layout"].get("annotations")], default=str, sort_keys=True)
+
+
 def _title(fig) -> str:
     return str(fig.layout.title.text)
 
@@ -46,6 +53,16 @@ def _other(control, avoid=None):
 
 def _text_only(html: str) -> str:
     return re.sub(r"<[^>]+>", " ", html)
+
+
+def _workbook(dash) -> dict[str, pd.DataFrame]:
+    """The sheets of the workbook the page's download link holds (every cell as text)."""
+    import base64
+    import io
+
+    link = dash.parts["download"].value
+    data = base64.b64decode(re.search(r"base64,([^\"]+)", link).group(1))
+    return pd.read_excel(io.BytesIO(data), sheet_name=None, dtype=str, engine="openpyxl")
 
 
 @pytest.fixture(scope="module")
@@ -200,11 +217,11 @@ def stakeholders(sample):
 def test_stakeholders_wave_selector_redraws_the_grid_and_salience(stakeholders):
     wave = stakeholders.controls["wave"]
     grid, sal = stakeholders.figures["power_interest"], stakeholders.figures["salience"]
-    before = (_data(grid), _data(sal), _title(grid))
+    before = (_data(grid), _drawn(sal), _title(grid))
     latest = wave.value
     wave.value = _other(wave)
     try:
-        assert _data(grid) != before[0] and _data(sal) != before[1]
+        assert _data(grid) != before[0] and _drawn(sal) != before[1]
         assert wave.value in _title(grid) and latest not in _title(grid)
         assert wave.value in stakeholders.parts["cards"].value
     finally:
@@ -364,16 +381,59 @@ def test_indicator_picker_redraws_the_trend(indicators, sample):
 
 
 def test_pillar_picker_narrows_the_status_table_and_the_indicator_list(indicators, sample):
+    # the status table is an HTML table (names wrap: they no longer run under the badges)
     pillar, picker = indicators.controls["pillar"], indicators.controls["indicator"]
-    table = indicators.figures["status_table"]
-    before = _data(table)
+    table = indicators.parts["status_table"]
+    before = table.value
     pillar.value = "social"
     try:
-        assert _data(table) != before
-        social = set(sample.indicators.loc[sample.indicators["pillar"] == "social", "indicator_id"])
-        assert {v for _, v in picker.options} <= social
+        assert table.value != before
+        social = sample.indicators[sample.indicators["pillar"] == "social"]
+        assert {v for _, v in picker.options} <= set(social["indicator_id"])
+        rows = re.findall(r"<tr>(.*?)</tr>", table.value)[1:]
+        assert len(rows) == len(social)
+        assert all(name in table.value for name in social["name"])
+        assert "Where each indicator stands: Social pillar" in table.value
         n = len(social)
         assert f"of {n}" in indicators.parts["cards"].value
+    finally:
+        pillar.value = W.ALL
+
+
+def test_the_status_table_has_unit_value_and_target_and_says_why_data_is_missing(indicators, sample):
+    from partner_analytics.analysis.indicators import indicator_progress
+    from partner_analytics.dashboards.indicators import indicator_status_table
+
+    table = indicators.parts["status_table"].value
+    head = re.search(r"<thead>(.*?)</thead>", table).group(1)
+    for column in ("Indicator", "Pillar", "Status", "Score", "Latest value", "Baseline", "Target",
+                   "Trend"):  # fmt: skip
+        assert f">{column}</th>" in head
+    # Household waste recycling rate: 49.2 % in 2026-Q3, baseline 38 % in 2023-Q4, 60 % in 2030
+    first = re.findall(r"<tr>(.*?)</tr>", table)[1]
+    assert "49.2 % in 2026-Q3" in first and "38 % in 2023-Q4" in first and "60 % in 2030" in first
+    assert "<caption>" in table and "<svg" in first
+    # a series without enough data says why, next to its status
+    progress = indicator_progress(sample).head(2).copy()
+    progress.loc[progress.index[0], ["status", "score"]] = ["not_available", float("nan")]
+    progress.loc[progress.index[0], "reason"] = "fewer than one year between the base and the latest value"
+    html = indicator_status_table(progress, progress.iloc[0:0].assign(kind=[]), where="all pillars")
+    assert "Not enough data" in html
+    assert "Why: fewer than one year between the base and the latest value" in html
+
+
+def test_the_indicator_cards_add_up_to_the_indicators_shown_in_every_pillar(indicators, sample):
+    pillar = indicators.controls["pillar"]
+    try:
+        for value in [v for _, v in pillar.options]:
+            pillar.value = value
+            text = " ".join(_text_only(indicators.parts["cards"].value).split())
+            counts = [int(n) for n in re.findall(r"(\d+) of (\d+)", text) for n in n[:1]]
+            totals = {int(t) for _, t in re.findall(r"(\d+) of (\d+)", text)}
+            shown = len(re.findall(r"<tr>", indicators.parts["status_table"].value)) - 1
+            # on track (with target achieved among them), moderate or limited, deteriorating,
+            # not enough data: four cards adding up to the n of each, the rows of the table
+            assert len(totals) == 1 and sum(counts[:4]) == totals.pop() == shown
     finally:
         pillar.value = W.ALL
 
@@ -417,17 +477,40 @@ def test_partners_wave_selector_redraws_the_network(partners):
 
 
 @pytest.mark.parametrize("page", ["overview_page", "delivery_page"])
-def test_a_package_with_errors_shows_table_file_row_and_message(page):
+def test_a_package_with_errors_shows_its_errors_grouped_and_no_number(page):
+    # the rule of the report: a package validate rejects is not shown as if it were whole
     dash = getattr(D, page)(CORPUS / "wrong_type")
     assert dash.error == "validation"
     assert dash.figures == {} and dash.controls == {}
     html = dash.parts["message"].value
-    text = _text_only(html)
-    assert "cannot be shown: 1 error" in text
-    assert "contributions" in text and "contributions.csv" in text
-    assert ">3<" in html  # the row as a spreadsheet shows it
-    assert "is not a number" in text
+    text = " ".join(_text_only(html).split())
+    assert "cannot be shown as it is: 1 error(s) in contributions" in text
+    assert "contributions.csv" in text and "is not a number" in text
+    assert "1 row(s) (rows 3)" in text  # grouped: how many rows, the first of them
     assert "Traceback" not in dash.text()
+    assert "drop_invalid" in dash.actions
+
+
+def test_a_package_with_errors_can_be_shown_without_those_rows_and_says_what_was_left_out():
+    from partner_analytics.analysis.delivery import contribution_summary
+
+    dash = D.delivery_page(CORPUS / "wrong_type")
+    dash.actions["drop_invalid"].click()
+    assert dash.error is None and dash.figures and dash.controls
+    banner = " ".join(_text_only(dash.parts["banner"].value).split())
+    assert "Shown without 1 row(s) with errors" in banner
+    assert "contributions: 1 row(s) left out (used by: Overview, Delivery)" in banner
+    assert "is not a number" in banner
+    # the cards are the analyses of what is left (C1 only: 800 of 1000 delivered)
+    kept = load_partnership(CORPUS / "wrong_type", drop_invalid=True)
+    total = contribution_summary(kept, by=()).iloc[0]
+    assert (total["pledged"], total["delivered"]) == (1000, 800)
+    cards = " ".join(_text_only(dash.parts["cards"].value).split())
+    assert "Contributions delivered 800 All partners: 80 % of 1.0 k pledged" in cards
+    # and the page's workbook says so too
+    about = _workbook(dash)["About this view"]
+    assert ["Rows left out (errors)", "1"] in about.astype(str).to_numpy().tolist()
+    assert dash.root.children[-1].value.startswith('<div class="pa-ready')
 
 
 def test_a_package_without_its_required_table_says_which_table():
@@ -735,9 +818,11 @@ def test_with_an_event_loop_a_page_sends_one_figure_at_a_time_and_drops_choices_
     monkeypatch.setattr(P, "NEXT_DELAY", 0.02)
 
     async def scenario():
+        # a wave change redraws, in page order, the health index (the wave marked), the
+        # radar and the perception gaps
         page = D.collaboration_page(sample)
-        radar, gaps = page.figures["radar"], page.figures["perception_gaps"]
-        sent = {"radar": _messages(radar), "gaps": _messages(gaps)}
+        top, radar, gaps = (page.figures[k] for k in ("health_index", "radar", "perception_gaps"))
+        sent = {"top": _messages(top), "radar": _messages(radar), "gaps": _messages(gaps)}
 
         def drawn_now():  # which figures were sent since the last call
             out = {k for k, v in sent.items() if v}
@@ -750,31 +835,37 @@ def test_with_an_event_loop_a_page_sends_one_figure_at_a_time_and_drops_choices_
 
         wave = page.controls["wave"]
         wave.value = waves[0]
-        assert drawn_now() == {"radar"}  # the figure below waits
+        assert drawn_now() == {"top"}  # the figures below wait
         assert f"wave {waves[0]}" in page.parts["title"].value  # the text does not wait
-        wave.value = waves[1]  # chosen while the radar of waves[0] is being drawn
+        wave.value = waves[1]  # chosen while the top figure of waves[0] is being drawn
         await later()
         assert drawn_now() == set()
         report_drawn(gaps)  # not the figure being drawn: nothing happens
         await later()
         assert drawn_now() == set()
-        report_drawn(radar)
+        report_drawn(top)
         assert drawn_now() == set()  # not at once
         await later()
-        assert drawn_now() == {"radar"}
+        assert drawn_now() == {"top"}
+        report_drawn(top)
+        await later()
+        assert drawn_now() == {"radar"}  # drawn once, for waves[1] only
         report_drawn(radar)
         await later()
-        assert drawn_now() == {"gaps"}  # drawn once, for waves[1] only
+        assert drawn_now() == {"gaps"}
         report_drawn(gaps)
         await later()
         assert drawn_now() == set()
         assert {k: shown(fw) for k, fw in page.figures.items()} == expected
-        # a choice made just after the radar is drawn: its radar goes at once, the gaps of
-        # the choice left are never sent
+        # a choice made just after the top figure is drawn: its top figure goes at once, the
+        # figures below of the choice left are never sent
         wave.value = waves[2]
-        assert drawn_now() == {"radar"}
-        report_drawn(radar)
+        assert drawn_now() == {"top"}
+        report_drawn(top)
         wave.value = waves[3]
+        assert drawn_now() == {"top"}
+        report_drawn(top)
+        await later()
         assert drawn_now() == {"radar"}
         report_drawn(radar)
         await later()
@@ -784,9 +875,9 @@ def test_with_an_event_loop_a_page_sends_one_figure_at_a_time_and_drops_choices_
         # a browser that never answers: the next figure goes after DRAWN_TIMEOUT
         monkeypatch.setattr(P, "DRAWN_TIMEOUT", 0.05)
         wave.value = waves[0]
-        assert drawn_now() == {"radar"}
+        assert drawn_now() == {"top"}
         await asyncio.sleep(0.5)
-        assert drawn_now() == {"gaps"}
+        assert drawn_now() == {"radar", "gaps"}
         assert page.parts["status"].value == ""
 
     asyncio.run(scenario())

@@ -140,7 +140,7 @@ def test_grid_draws_the_latest_wave_one_trace_per_stance_with_names_and_means(pa
     assert list(res.y) == pytest.approx([7 / 3])
     # the group is named on hover; no raw ids in what is written on the chart
     assert "(Politicians)" in sup.hovertext[0]
-    assert "(Public / Asset & Service Users)" in res.hovertext[0]
+    assert "(Public / Asset & Service Users)" in res.hovertext[0] and "(sd 2.3)" in res.hovertext[0]
     assert not any("S1" in str(t) for tr in traces.values() for t in tr.text)
 
 
@@ -163,7 +163,9 @@ def test_grid_colours_do_not_depend_on_the_groups_a_filter_leaves(package):
 
 def test_grid_sizes_points_by_raters_and_draws_the_sd_within_the_rating_scale(package):
     frame = power_interest(package)
-    fig = plot_power_interest(frame)
+    # by default no spread bar: a contested spread crossed the whole grid
+    assert all(t.error_y.array is None for t in plot_power_interest(frame).data)
+    fig = plot_power_interest(frame, spread=True)
     sup = next(t for t in fig.data if t.name == "Supportive")
     unrated = next(t for t in fig.data if t.name == "Support not rated")
     assert sup.marker.size[0] > unrated.marker.size[0]  # S1 has 4 raters, S3 has 3
@@ -231,6 +233,34 @@ def test_grid_writes_every_name_when_there_are_few_points(package):
         "label:S2": "Residents' forum (contested)",
         "label:S3": "Chamber of commerce",
     }
+
+
+def test_grid_names_do_not_overlap_each_other_or_the_quadrant_titles():
+    from partner_analytics.figures import stakeholders as FS
+
+    # ten stakeholders on one spot with long names: each name where it overlaps nothing,
+    # at the smallest size the grid is drawn; those left without room are hover-only
+    rows = pd.DataFrame({
+        "stakeholder_id": [f"S{i}" for i in range(10)],
+        "name": [f"Regional stakeholder with a long name {i}" for i in range(10)],
+        "power": [4.0] * 10, "interest": [4.0 + 0.02 * i for i in range(10)],
+        "n_raters": [3] * 10, "contested": [False] * 10,
+    })  # fmt: skip
+    places = FS._place_names(rows)
+    assert 0 < len(places) < 10
+    ppx = FS._PLOT_W / (FS.AXIS_HI - FS.AXIS_LO)
+    ppy = FS._PLOT_H / (FS.AXIS_HI - FS.AXIS_LO)
+    boxes = []
+    for rec in rows.itertuples():
+        if rec.stakeholder_id in places:
+            dx, dy = places[rec.stakeholder_id]
+            w = FS._LABEL_PX[0] * len(rec.name) + 8
+            cx, cy = (rec.interest - FS.AXIS_LO) * ppx + dx, (rec.power - FS.AXIS_LO) * ppy + dy
+            boxes.append((cx - w / 2, cy - 8, cx + w / 2, cy + 8))
+    for i, a in enumerate(boxes):
+        assert 0 <= a[0] and a[2] <= FS._PLOT_W
+        for b in boxes[i + 1 :]:
+            assert a[2] <= b[0] or a[0] >= b[2] or a[3] <= b[1] or a[1] >= b[3]
 
 
 def test_grid_names_only_stakeholders_to_discuss_when_crowded(package):

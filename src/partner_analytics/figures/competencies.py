@@ -300,7 +300,8 @@ def plot_sector_diversity(diversity: pd.DataFrame, *, title: str | None = None) 
         go.Bar(
             x=labels,
             y=d["n_partners"].tolist(),
-            name="Active partners (the sector's colour)",
+            name="Active partners",
+            showlegend=False,  # each bar in its sector's colour, named under it
             marker_color=[SECTOR_COLORS.get(s, SECTOR_COLORS["other"]) for s in d["sector"]],
             text=d["n_partners"].tolist(),
             textposition="outside",

@@ -115,7 +115,9 @@ def plot_factor_radar(
     fig.update_layout(
         **base_layout(title or default, margin={"l": 40, "r": 40, "t": 90, "b": 70}),
         polar={
-            "radialaxis": {"range": [1, 5], "tickvals": [1, 2, 3, 4, 5], "angle": 90,
+            # the scale between the first two factors, not over the first one's name
+            "radialaxis": {"range": [1, 5], "tickvals": [1, 2, 3, 4, 5],
+                           "angle": 90 - 180 / max(len(labels), 1), "tickangle": 0,
                            "tickfont": {"size": 11}},
             "angularaxis": {"tickfont": {"size": 12}, "rotation": 90, "direction": "clockwise"},
             "domain": {"x": [0.12, 0.88], "y": [0.06, 0.94]},
@@ -139,6 +141,7 @@ def plot_health_index(
     title: str | None = None,
     reference: pd.DataFrame | None = None,
     reference_name: str = "All partners",
+    highlight: str | None = None,
 ) -> go.Figure:
     """The collaboration-health index over waves, on the bands, with its interval.
 
@@ -151,6 +154,9 @@ def plot_health_index(
     reference : DataFrame, optional
         Another ``health_index`` frame drawn as a grey dashed line for comparison (the
         index of all partners beside one sector's), named ``reference_name``.
+    highlight : str, optional
+        A wave marked with a light column (the wave a page shows), a shape named
+        ``highlight:<wave>``.
 
     Returns
     -------
@@ -232,6 +238,13 @@ def plot_health_index(
         marks.add_annotation(
             x=w, y=50, text=suppressed_text(min_n_of(index)), showarrow=False, font={"size": 16}
         )
+    if highlight is not None and highlight in waves:
+        i = waves.index(highlight)
+        marks.add_shape(
+            type="rect", xref="x", yref="paper", x0=i - 0.4, x1=i + 0.4, y0=0, y1=1,
+            fillcolor="rgba(23, 50, 77, 0.08)", line={"width": 1, "color": "rgba(23, 50, 77, 0.35)"},
+            layer="below", name=f"highlight:{highlight}",
+        )  # fmt: skip
     fig.update_layout(
         **base_layout(title or "Collaboration health index over time (0 to 100)"),
         xaxis={

@@ -89,6 +89,7 @@ def plot_power_interest(
     labels: str = "auto",
     max_labels: int = 15,
     min_arrow: float = 0.5,
+    spread: bool = False,
     title: str | None = None,
 ) -> go.Figure:
     """The power-interest grid of one wave.
@@ -113,6 +114,10 @@ def plot_power_interest(
     min_arrow : float
         Draw an arrow only when power or interest changed by at least this much since the
         previous wave (default 0.5 point), so that small shifts do not clutter the grid.
+    spread : bool
+        Draw each stakeholder's sd as light bars, stopped at the ends of the rating scale.
+        Off by default: the spread of a contested stakeholder crosses the whole grid; the
+        dark ring marks disagreement and the hover gives the sd.
     title : str, optional
         Defaults to a plain-language title naming the wave.
 
@@ -122,10 +127,12 @@ def plot_power_interest(
         Four shaded quadrants named on the chart; one scatter trace per stance (Supportive,
         Neutral, Resistant, Support not rated: a colour and a symbol each, in this order,
         those present), interest on x, power on y, names in ``text`` and on hover, the
-        group on hover, sized by ``n_raters``; the sd as light error bars that stop at the
-        ends of the rating scale (1 and 5); a contested stakeholder (raters disagree) has a
-        thick dark ring and a legend entry "Contested"; names written on the chart as
-        annotations named ``label:<stakeholder_id>`` ("(contested)" added); arrows
+        group and sd on hover, sized by ``n_raters`` (with ``spread``, the sd as light error
+        bars stopped at the ends of the rating scale, 1 and 5); a contested stakeholder
+        (raters disagree) has a thick dark ring and a legend entry "Contested"; names
+        written beside their points where they overlap no other name (at the smallest
+        size the grid is shown) as annotations named ``label:<stakeholder_id>``
+        ("(contested)" added); arrows
         (annotations named ``arrow:<stakeholder_id>``) from the previous wave; suppressed
         stakeholders listed as "n < {min_n}" rather than plotted.
 
@@ -154,7 +161,7 @@ def plot_power_interest(
     for st in STANCES:
         rows = shown[stance == st]
         if len(rows):
-            fig.add_trace(_stance_trace(rows, st))
+            fig.add_trace(_stance_trace(rows, st, spread=spread))
     if shown["contested"].astype(bool).any():
         key = legend_traces([("Contested (raters disagree)", "white", "circle")])[0]
         key.marker.line = {"color": CONTESTED_COLOR, "width": 3}
@@ -162,10 +169,10 @@ def plot_power_interest(
         fig.add_trace(key)
     if len(mv):
         _add_arrows(marks, mv, min_arrow)
-    _add_names(marks, shown[shown["stakeholder_id"].isin(named)])
+    written = _add_names(marks, shown[shown["stakeholder_id"].isin(named)])
     notes = _grid_notes(
         arrows=min_arrow if len(mv) else None,
-        some_unnamed=len(named) < len(shown),
+        some_unnamed=len(written) < len(shown),
         hidden=hidden["name"].astype(str).tolist(),
         hide=suppressed_text(min_n_of(frame)),
     )
@@ -258,7 +265,7 @@ def _spread(mean: pd.Series, sd: pd.Series) -> tuple[list[float], list[float]]:
     return [max(u, 0.0) for u in up], [max(d, 0.0) for d in down]
 
 
-def _stance_trace(d: pd.DataFrame, stance: str) -> go.Scatter:
+def _stance_trace(d: pd.DataFrame, stance: str, *, spread: bool = False) -> go.Scatter:
     """The points of one stance: its colour and symbol, sized by raters, the sd as light
     bars within the scale, a thick dark ring when contested; group and sd on hover."""
     contested = d["contested"].astype(bool).tolist()
@@ -273,6 +280,7 @@ def _stance_trace(d: pd.DataFrame, stance: str) -> go.Scatter:
     ]  # fmt: skip
     x_up, x_down = _spread(d["interest"], d["interest_sd"])
     y_up, y_down = _spread(d["power"], d["power_sd"])
+    bars = {"thickness": 1, "width": 0, "color": _SPREAD_COLOR, "visible": spread}
     color = STANCE_COLORS.get(stance, STANCE_COLORS["neutral"])
     return go.Scatter(
         x=d["interest"].tolist(),
@@ -283,10 +291,10 @@ def _stance_trace(d: pd.DataFrame, stance: str) -> go.Scatter:
         hovertext=hover,
         hoverinfo="text",
         customdata=d["stakeholder_id"].tolist(),
-        error_x={"type": "data", "symmetric": False, "array": x_up, "arrayminus": x_down,
-                 "thickness": 1, "width": 0, "color": _SPREAD_COLOR},
-        error_y={"type": "data", "symmetric": False, "array": y_up, "arrayminus": y_down,
-                 "thickness": 1, "width": 0, "color": _SPREAD_COLOR},
+        error_x={"type": "data", "symmetric": False, "array": x_up, "arrayminus": x_down, **bars}
+        if spread else None,
+        error_y={"type": "data", "symmetric": False, "array": y_up, "arrayminus": y_down, **bars}
+        if spread else None,
         marker={
             "size": _marker_size(d["n_raters"]),
             "color": color,
@@ -327,9 +335,54 @@ def _add_arrows(marks: Marks, mv: pd.DataFrame, min_arrow: float) -> None:
         )
 
 
-def _add_names(marks: Marks, rows: pd.DataFrame) -> None:
-    """Names written above their points."""
+#: The smallest plot area the grid is drawn in (pixels: a 1024-pixel screen, legend at the
+#: side); names are placed so that they do not overlap there, so neither anywhere wider.
+_PLOT_W, _PLOT_H = 600, 470
+_LABEL_PX = (6.6, 17)  # pixels per character, line height (12-pixel text)
+
+
+def _place_names(rows: pd.DataFrame) -> dict[str, tuple[float, float]]:
+    """Where each name goes (x and y shift in pixels from its point), so that no two names
+    and no name and quadrant title overlap: above the point, else below, right, left, or
+    further up or down; a name with no free place is not written (hover shows it)."""
+    ppx = _PLOT_W / (AXIS_HI - AXIS_LO)
+    ppy = _PLOT_H / (AXIS_HI - AXIS_LO)
+    taken: list[tuple[float, float, float, float]] = []
+    # the quadrant titles in their outer corners (about 130 x 22 pixels)
+    for right in (False, True):
+        for top in (False, True):
+            x0 = _PLOT_W - 140 if right else 0
+            y0 = _PLOT_H - 26 if top else 0
+            taken.append((x0, y0, x0 + 140, y0 + 26))
+    out = {}
+    order = rows.sort_values(["power", "interest"], ascending=[False, True])
+    for rec in order.itertuples(index=False):
+        text = str(rec.name) + (" (contested)" if bool(rec.contested) else "")
+        w = _LABEL_PX[0] * len(text) + 8
+        h = _LABEL_PX[1]
+        r = _marker_size(pd.Series([rec.n_raters]))[0] / 2
+        cx = (float(rec.interest) - AXIS_LO) * ppx
+        cy = (float(rec.power) - AXIS_LO) * ppy
+        for dx, dy in ((0, r + 10), (0, -r - 10), (r + 6 + w / 2, 0), (-r - 6 - w / 2, 0),
+                       (0, r + 28), (0, -r - 28)):  # fmt: skip
+            box = (cx + dx - w / 2, cy + dy - h / 2, cx + dx + w / 2, cy + dy + h / 2)
+            inside = box[0] >= 0 and box[2] <= _PLOT_W and box[1] >= 0 and box[3] <= _PLOT_H
+            free = all(box[2] <= t[0] or box[0] >= t[2] or box[3] <= t[1] or box[1] >= t[3]
+                       for t in taken)  # fmt: skip
+            if inside and free:
+                taken.append(box)
+                out[rec.stakeholder_id] = (dx, dy)
+                break
+    return out
+
+
+def _add_names(marks: Marks, rows: pd.DataFrame) -> set[str]:
+    """Names written beside their points where they overlap nothing; the ids written."""
+    places = _place_names(rows)
     for rec in rows.itertuples(index=False):
+        if rec.stakeholder_id not in places:
+            continue
+        dx, dy = places[rec.stakeholder_id]
         marks.add_annotation(
             x=rec.interest,
             y=rec.power,
@@ -337,11 +390,13 @@ def _add_names(marks: Marks, rows: pd.DataFrame) -> None:
             yref="y",
             text=str(rec.name) + (" (contested)" if bool(rec.contested) else ""),
             showarrow=False,
-            yshift=_marker_size(pd.Series([rec.n_raters]))[0] / 2 + 9,
-            bgcolor="rgba(255, 255, 255, 0.75)",
+            xshift=dx,
+            yshift=dy,
+            bgcolor="rgba(255, 255, 255, 0.8)",
             font={"size": 12},
             name=f"label:{rec.stakeholder_id}",
         )
+    return set(places)
 
 
 def _grid_notes(
@@ -351,7 +406,7 @@ def _grid_notes(
     notes = [
         (
             "Symbol and colour: stance (▲ supportive, ● neutral, ▼ resistant, ○ not rated). "
-            "Dark ring: contested (raters disagree). Bigger: more raters. Grey bars: spread (sd)."
+            "Dark ring: contested (raters disagree). Bigger: more raters."
         )
     ]
     if arrows is not None:

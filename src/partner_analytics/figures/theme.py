@@ -330,7 +330,9 @@ def base_layout(title: str, **extra) -> dict:
     """Layout shared by every figure: plain title, large font for a projector (the template
     comes with the figure: :func:`new_figure`)."""
     layout = {
-        "title": {"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 20}},
+        # at the top of the figure, whatever its height: a legend above the chart goes under it
+        "title": {"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 20},
+                  "yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 16}},
         "font": FONT,
         "margin": {"l": 60, "r": 30, "t": 70, "b": 50},
     }
