@@ -134,9 +134,9 @@ def test_every_word_of_the_text_alternatives_is_in_one_place():
         if isinstance(node, ast.FunctionDef):
             doc = node.body[0].value if isinstance(node.body[0], ast.Expr) else None
             for sub in ast.walk(node):
-                if isinstance(sub, ast.Constant) and isinstance(sub.value, str) and sub is not doc:
-                    if re.search(r"[A-Za-z]+ [A-Za-z]+", sub.value):
-                        phrases.append(sub.value)
+                is_text = isinstance(sub, ast.Constant) and isinstance(sub.value, str)
+                if is_text and sub is not doc and re.search(r"[A-Za-z]+ [A-Za-z]+", sub.value):
+                    phrases.append(sub.value)
     # what a reader sees is made of WORDS (translated later in one place), nothing else
     assert phrases == []
     assert all(isinstance(v, str) for v in WORDS.values())

@@ -85,10 +85,10 @@ def collaboration_cards(
                    detail=f"{who_text}mean below 3.0",
                    accent=tone_color("bad" if int(f["concern"]) else "good"), key="concern"),
             L.card("Strongest factor", fmt_number(f["strongest_mean"], 2),
-                   detail=f"{who_text}{f['strongest_factor']}",
+                   detail=str(f["strongest_factor"]),
                    accent=BAND_COLORS.get(f["strongest_band"]), key="strongest"),
             L.card("Weakest factor", fmt_number(f["weakest_mean"], 2),
-                   detail=f"{who_text}{f['weakest_factor']}", accent=BAND_COLORS.get(f["weakest_band"]),
+                   detail=str(f["weakest_factor"]), accent=BAND_COLORS.get(f["weakest_band"]),
                    key="weakest"),
         ]  # fmt: skip
     if gaps_row is not None:
@@ -183,7 +183,7 @@ def _build(page: Page) -> None:
     page.figure("perception_gaps", lambda: gaps_fig(wave.value), what="perception gaps",
                 height=max(420, 170 + 32 * n_factors))  # fmt: skip
     if "perception_gaps" in page.figures:
-        page.html("gaps_scope", L.scope_note(TEXT["gaps_scope"]))
+        page.html("perception_gaps_scope", L.scope_note(TEXT["gaps_scope"]))
     page.html(
         "note",
         f'<div class="pa-note">Means of fewer than {page.min_n} respondents are not shown '

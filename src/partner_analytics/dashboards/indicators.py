@@ -42,7 +42,7 @@ TEXT = {
     "baseline": "Baseline",
     "target": "Target",
     "trend": "Trend",
-    "in": "{value} in {date}",
+    "when": "in {date}",
     "why": "Why: {reason}",
     "empty": "No indicator in this pillar.",
     "summary_scope": "every pillar side by side, whatever pillar is chosen above",
@@ -88,10 +88,12 @@ def _value(v, unit) -> str:
 
 
 def _when(v, unit, date) -> str:
+    """A value and, under it, its date (HTML)."""
     value = _value(v, unit)
     if value == "–" or date is None or (not isinstance(date, str) and pd.isna(date)):
-        return value
-    return TEXT["in"].format(value=value, date=date)
+        return L.esc(value)
+    return f'{L.esc(value)}<small class="pa-when">{L.esc(TEXT["when"].format(date=date))}</small>'
+
 
 
 def indicator_status_table(progress: pd.DataFrame, trend: pd.DataFrame, *, where: str,
@@ -128,9 +130,9 @@ def indicator_status_table(progress: pd.DataFrame, trend: pd.DataFrame, *, where
         row.update({
             TEXT["status"]: cell,
             TEXT["score"]: "–" if score is None or pd.isna(score) else f"{float(score):+.1f}",
-            TEXT["latest"]: L.esc(_when(rec.get("latest_value"), rec.get("unit"), rec.get("latest_date"))),
-            TEXT["baseline"]: L.esc(_when(rec.get("base_value"), rec.get("unit"), rec.get("base_date"))),
-            TEXT["target"]: L.esc(_when(rec.get("target_value"), rec.get("unit"), rec.get("target_date"))),
+            TEXT["latest"]: _when(rec.get("latest_value"), rec.get("unit"), rec.get("latest_date")),
+            TEXT["baseline"]: _when(rec.get("base_value"), rec.get("unit"), rec.get("base_date")),
+            TEXT["target"]: _when(rec.get("target_value"), rec.get("unit"), rec.get("target_date")),
             TEXT["trend"]: spark,
         })  # fmt: skip
         rows.append(row)
@@ -192,9 +194,8 @@ def _build(page: Page) -> None:
     page.row(
         lambda: page.figure("trend", lambda: trend_fig(indicator.value), what="observations"),
         lambda: (page.figure("pillar_summary", summary_fig, what="indicator statuses", height=FIGURE_HEIGHT),
-                 page.html("summary_scope", L.scope_note(TEXT["summary_scope"]))),
+                 page.html("pillar_summary_scope", L.scope_note(TEXT["summary_scope"]))),
     )  # fmt: skip
-    page.section("Where each indicator stands")
     table_w = page.html("status_table", status_table(pillar.value))
 
     def draw_cards():

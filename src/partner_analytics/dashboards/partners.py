@@ -61,10 +61,15 @@ TEXT = {
     "col_sector": "Sector",
     "col_trust": "Trust received",
     "col_value": "Value received",
-    "col_in": "Named as partner by",
-    "col_out": "Names as partners",
+    "col_in": "Named by",
+    "col_out": "Names",
     "col_degree": "Degree centrality",
     "in_focus": "in focus",
+    "table_note": (
+        "Named by: partners naming it as a working partner. Names: partners it names. Trust "
+        "and value received: the mean of its raters' answers as a share of the top of the "
+        "scale. Degree centrality: its ties in and out over the partners it could have (0 to 2)."
+    ),
     "table_empty": "No partner of this sector is in the network of this wave.",
     "sheet_competencies": "Competencies",
     "sheet_objectives": "Objectives",
@@ -182,7 +187,7 @@ def network_table(metrics: pd.DataFrame, *, wave: str, min_n: int, sector: str =
         raw=(TEXT["col_partner"], TEXT["col_sector"]),
         numeric=(TEXT["col_trust"], TEXT["col_value"], TEXT["col_in"], TEXT["col_out"], TEXT["col_degree"]),
         empty=TEXT["table_empty"],
-    )  # fmt: skip
+    ) + f'<div class="pa-note">{L.esc(TEXT["table_note"])}</div>'  # fmt: skip
 
 
 def _candidates_fig(fit, sector: str = ""):
@@ -295,7 +300,7 @@ def _build(page: Page) -> None:
     page.figure("network_trend", lambda: need(summary, net_why, FN.plot_network_trend),
                 what="relationships", height=460)  # fmt: skip
     if "network_trend" in page.figures:
-        page.html("trend_scope", L.scope_note(TEXT["trend_scope"]))
+        page.html("network_trend_scope", L.scope_note(TEXT["trend_scope"]))
 
     def draw_table():
         if metrics is None or wave is None:

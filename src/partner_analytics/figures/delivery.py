@@ -236,9 +236,13 @@ def plot_contribution_flows(flows: pd.DataFrame, *, title: str | None = None) ->
         if "currency" in flows and flows["currency"].notna().any()
         else ""
     )
+    per_layer = max((sum(1 for (layer, _n) in nodes if layer == lay) for lay in ("partner", "kind", "recipient")),
+                    default=1)  # fmt: skip
     fig = new_figure(
         go.Sankey(
-            node={"label": labels, "color": colors, "pad": 18, "thickness": 16},
+            # room for a 13-pixel name beside every node, however thin its flow
+            node={"label": labels, "color": colors, "pad": 22, "thickness": 16},
+            textfont={"size": 13},
             link={
                 "source": [
                     nodes[(a, b)]
@@ -258,7 +262,7 @@ def plot_contribution_flows(flows: pd.DataFrame, *, title: str | None = None) ->
     fig.add_traces(legend_traces(key, title="Partners by sector"))
     fig.update_layout(
         **base_layout(title or "Where the contributions go: partner → kind → recipient"),
-        height=max(460, 24 * max(len(labels), 1) + 200),
+        height=max(460, 34 * per_layer + 200),
         xaxis={"visible": False},
         yaxis={"visible": False},
         showlegend=True,

@@ -241,8 +241,8 @@ def plot_health_index(
     if highlight is not None and highlight in waves:
         i = waves.index(highlight)
         marks.add_shape(
-            type="rect", xref="x", yref="paper", x0=i - 0.4, x1=i + 0.4, y0=0, y1=1,
-            fillcolor="rgba(23, 50, 77, 0.08)", line={"width": 1, "color": "rgba(23, 50, 77, 0.35)"},
+            type="rect", xref="x", yref="paper", x0=i - 0.2, x1=i + 0.2, y0=0, y1=1,
+            fillcolor="rgba(23, 50, 77, 0.07)", line={"width": 0},
             layer="below", name=f"highlight:{highlight}",
         )  # fmt: skip
     fig.update_layout(
@@ -261,7 +261,8 @@ def plot_health_index(
         series=[{"name": "Health index",
                  "points": [[w, v] for w, v in zip(shown["wave"], shown["index"], strict=True)]}],
         hidden=[str(w) for w in t.loc[t["suppressed"], "wave"]],
-        hide=suppressed_text(min_n_of(index)),
+        hide=suppressed_text(min_n_of(index)), marked=highlight,
+        reference=None if reference is None else reference_name,
     )  # fmt: skip
     return marks.apply(fig)
 

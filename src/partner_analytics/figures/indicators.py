@@ -214,10 +214,11 @@ def plot_indicator_trend(
     if by is not None and len(rows) and pd.notna(first.get(by)):
         name += f" ({by}: {first[by]})"
     fig.update_layout(
-        **base_layout(title or name, margin={"l": 60, "r": 40, "t": 80, "b": 50}),
+        **base_layout(title or name, margin={"l": 60, "r": 40, "t": 120, "b": 50}),
         xaxis_title="Date",
         yaxis_title=str(first["unit"]),
-        legend={"orientation": "h", "y": -0.18, "yanchor": "top"},
+        # above the chart: below it, two rows of legend ran into the axis title at 1024 px
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
         hovermode="closest",
     )
     series = [{"name": "Observed",

@@ -107,7 +107,7 @@ SECTOR_COLORS = {
     "civil_society": "#2e9e5b",
     "academic": "#8a4fbf",
     "funder": "#c23b5a",
-    "other": "#7a7a7a",
+    "other": "#6b6b6b",
 }
 SECTOR_LABELS = {
     "public": "Public",
@@ -183,7 +183,7 @@ QUADRANT_COLORS = {
 #: Stances: the good and bad tones, grey for neutral; a symbol each beside the colour.
 STANCE_COLORS = {
     "supportive": TONE_COLORS["good"],
-    "neutral": "#7a7a7a",
+    "neutral": "#6b6b6b",
     "resistant": TONE_COLORS["bad"],
 }
 STANCE_LABELS = {
@@ -227,10 +227,10 @@ MEASURE_DASHES = {"density": "solid", "trust": "dash", "value": "dot"}
 
 #: Series of one chart: the figure of now and the comparison (previous wave, reference).
 CURRENT_COLOR = "#1f5fa8"
-PREVIOUS_COLOR = "#7a7a7a"
+PREVIOUS_COLOR = "#6b6b6b"
 #: Delivered against pledged.
 DELIVERED_COLOR = "#1f5fa8"
-PLEDGED_COLOR = "#7a7a7a"
+PLEDGED_COLOR = "#6b6b6b"
 #: Text on the page (body, secondary, notes) and the background of tables' headers.
 TEXT_COLOR = "#222222"
 MUTED_TEXT = "#4a4a4a"

@@ -45,6 +45,8 @@ WORDS = {
     "target": "target {value} in {date}",
     "projected": "projected {value} in {date}",
     "no_trend": "no trend: {reason}",
+    "marked": "{wave} marked",
+    "reference": "with {name} for comparison",
     "group": "{label}: {names}",
     "group_empty": "{label}: none",
     "more": "{names} and {n} more",
@@ -153,6 +155,10 @@ def _lines(f: dict) -> list[str]:
         )
     if f.get("reason"):
         parts.append(_w("no_trend", reason=f["reason"]))
+    if f.get("reference"):
+        parts.append(_w("reference", name=f["reference"]))
+    if f.get("marked"):
+        parts.append(_w("marked", wave=f["marked"]))
     if f.get("hidden"):
         parts.append(_w("hidden_names", hide=f.get("hide", ""), names=_names(f["hidden"])))
     return parts
