@@ -34,6 +34,7 @@ TEXT = {
     "who_sector": "{sector} partners",
     "index_title_sector": "Collaboration health index of {sector} partners (0 to 100)",
     "all_partners": "All partners",
+    "no_answers": "No {sector} partner answered the survey.",
     "gaps_scope": "every sector side by side, whatever sector is chosen above",
     "gaps_detail": "factors with a gap of 1.0 or more between sectors (all sectors)",
     "sheet_cards": "Cards",
@@ -163,7 +164,7 @@ def _build(page: Page) -> None:
             return FH.plot_health_index(hi, highlight=w)
         s_hi = of_sector(sec)[0]
         if s_hi is None or not len(s_hi):
-            return W.empty_figure(f"No {label(sec).lower()} partner answered the survey.")
+            return W.empty_figure(TEXT["no_answers"].format(sector=label(sec).lower()))
         return FH.plot_health_index(
             s_hi, reference=hi, reference_name=TEXT["all_partners"], highlight=w,
             title=TEXT["index_title_sector"].format(sector=label(sec).lower()),

@@ -47,6 +47,9 @@ _LEVEL_SCALE = [
 ]  # fmt: skip
 
 
+#: New words of these figures (one place, for translation).
+TEXT = {"candidates": "Candidates (hatched)"}
+
 def _area(a: str) -> str:
     return AREA_LABELS.get(a, str(a).replace("_", " ").capitalize())
 
@@ -312,7 +315,7 @@ def plot_sector_diversity(diversity: pd.DataFrame, *, title: str | None = None) 
         go.Bar(
             x=labels,
             y=d["n_candidates"].tolist(),
-            name="Candidates (hatched)",
+            name=TEXT["candidates"],
             marker={"color": "white", "line": {"color": "#555", "width": 1}, "pattern_shape": "/"},
         )
     )

@@ -62,6 +62,15 @@ KIND_LABELS = {
 }
 
 
+#: New words of these figures (one place, for translation).
+TEXT = {
+    "counts": " ({on_time} of {due})",
+    "share_axis": "Share of the partner's commitments due",
+    "kind": "Kind of contribution",
+    "recipient": "Recipient",
+    "partners_by_sector": "Partners by sector",
+}
+
 def plot_follow_through(follow: pd.DataFrame, *, title: str | None = None) -> go.Figure:
     """Bars per partner of the shares of its due commitments on time, late, due today and
     overdue: each partner's bar is its own 100 %, so a partner with two commitments is as
@@ -108,7 +117,7 @@ def plot_follow_through(follow: pd.DataFrame, *, title: str | None = None) -> go
     for name, d, on_time, rate in zip(names, due, f["on_time"], f["rate"], strict=True):
         text = "nothing due" if pd.isna(rate) else f"{rate * 100:.0f} % on time"
         if not pd.isna(rate):
-            text += f" ({int(on_time)} of {int(d)})"
+            text += TEXT["counts"].format(on_time=int(on_time), due=int(d))
         marks.add_annotation(
             y=name, x=100 if d else 0, text=text, showarrow=False, xanchor="left", xshift=8,
             font={"size": 13},
@@ -121,7 +130,7 @@ def plot_follow_through(follow: pd.DataFrame, *, title: str | None = None) -> go
         **base_layout(title or default, margin={"l": 60, "r": 30, "t": 110, "b": 50}),
         barmode="stack",
         barnorm="percent",
-        xaxis={"title": "Share of the partner's commitments due", "range": [0, 150],
+        xaxis={"title": TEXT["share_axis"], "range": [0, 150],
                "tickvals": [0, 25, 50, 75, 100], "ticksuffix": " %"},
         yaxis={"automargin": True},
         legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "traceorder": "normal"},
@@ -230,7 +239,7 @@ def plot_contribution_flows(flows: pd.DataFrame, *, title: str | None = None) ->
     key = [(SECTOR_LABELS[s_], SECTOR_COLORS[s_]) for s_ in SECTOR_LABELS if s_ in present]
     if any(s_ not in SECTOR_COLORS for s_ in present):
         key.append(("Other", SECTOR_COLORS["other"]))
-    key += [("Kind of contribution", KIND_NODE_COLOR), ("Recipient", RECIPIENT_NODE_COLOR)]
+    key += [(TEXT["kind"], KIND_NODE_COLOR), (TEXT["recipient"], RECIPIENT_NODE_COLOR)]
     currency = (
         flows["currency"].dropna().iloc[0]
         if "currency" in flows and flows["currency"].notna().any()
@@ -259,7 +268,7 @@ def plot_contribution_flows(flows: pd.DataFrame, *, title: str | None = None) ->
             },
         )
     )
-    fig.add_traces(legend_traces(key, title="Partners by sector"))
+    fig.add_traces(legend_traces(key, title=TEXT["partners_by_sector"]))
     fig.update_layout(
         **base_layout(title or "Where the contributions go: partner → kind → recipient"),
         height=max(460, 34 * per_layer + 200),

@@ -58,6 +58,20 @@ _FADED_TEXT = "rgba(34, 34, 34, 0.30)"
 FADED = 0.15
 
 
+#: New words of these figures (one place, for translation).
+TEXT = {
+    "sector": "Sector",
+    "note": (
+        "An arrow means the first partner says it works with the second at {level} or closer; "
+        "thicker arrows mean closer working. Bigger symbols: named as working partners by "
+        "more partners."
+    ),
+    "note_unnamed": " Names of the others: hover, or the table of partners.",
+    "note_focus": " Faded: partners without a tie to the partners in focus.",
+    "what_map": "who works with whom, {wave}",
+    "unit_named": "partners naming it as a working partner",
+}
+
 def _node_size(in_degree: int, largest: int, biggest: float = 42.0) -> float:
     """Marker diameter in pixels: 14 for no in-coming link up to ``biggest`` for the most named."""
     return 14 + (biggest - 14) * in_degree / largest if largest > 0 else 14
@@ -270,15 +284,11 @@ def plot_network(
                 },
             )
         )  # fmt: skip
-    note = (
-        f"An arrow means the first partner says it works with the second at "
-        f"{LEVEL_WORDS.get(min_level, min_level)} or closer; thicker arrows mean closer "
-        "working. Bigger symbols: named as working partners by more partners."
-    )
+    note = TEXT["note"].format(level=LEVEL_WORDS.get(min_level, min_level))
     if len(named) < n:
-        note += " Names of the others: hover, or the table of partners."
+        note += TEXT["note_unnamed"]
     if focus_ids:
-        note += " Faded: partners without a tie to the partners in focus."
+        note += TEXT["note_focus"]
     fig.add_annotation(
         x=0, y=0, xref="paper", yref="paper", xanchor="left", yanchor="top", yshift=-8,
         showarrow=False, align="left", font={"size": 12, "color": NOTE_TEXT}, name="notes",
@@ -289,15 +299,15 @@ def plot_network(
                       margin={"l": side_px, "r": side_px, "t": _MARGIN_T, "b": _MARGIN_B}),
         xaxis={"visible": False, "range": list(_X_RANGE), "fixedrange": True},
         yaxis={"visible": False, "range": list(_Y_RANGE), "fixedrange": True},
-        legend={"title": {"text": "Sector"}, "orientation": "h", "x": 0, "y": 1.0,
+        legend={"title": {"text": TEXT["sector"]}, "orientation": "h", "x": 0, "y": 1.0,
                 "yanchor": "bottom", "itemsizing": "constant"},
         height=height,
     )  # fmt: skip
     ranked = nodes.sort_values(["in_degree", "name"], ascending=[False, True])
     describe(
-        fig, "network", f"who works with whom, {w}", nodes=n, ties=len(e),
+        fig, "network", TEXT["what_map"].format(wave=w), nodes=n, ties=len(e),
         items=[[nm, int(d)] for nm, d in zip(ranked["name"], ranked["in_degree"], strict=True)],
-        unit="partners naming it as a working partner",
+        unit=TEXT["unit_named"],
         focus=[str(x) for x in nodes.loc[nodes["partner_id"].isin(focus_ids), "name"]],
     )  # fmt: skip
     return fig

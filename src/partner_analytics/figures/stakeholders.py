@@ -53,6 +53,20 @@ _SPREAD_COLOR = "rgba(60, 60, 60, 0.35)"
 EMPTY_TEXT = "#767676"
 
 
+#: New words of these figures (one place, for translation).
+TEXT = {
+    "stance": "Stance",
+    "contested_key": "Contested (raters disagree)",
+    "contested_name": " (contested)",
+    "how_to_read": (
+        "Symbol and colour: stance (▲ supportive, ● neutral, ▼ resistant, ○ not rated). "
+        "Dark ring: contested (raters disagree). Bigger: more raters."
+    ),
+    "what_grid": "stakeholders by power and interest, {wave}",
+    "what_moves": "stakeholders moving between quadrants from wave to wave",
+    "what_salience": "stakeholders by the power, legitimacy and urgency they hold, {wave}",
+}
+
 def _solid(rgba: str, alpha: float = 0.85) -> str:
     """The same colour as an rgba() string, with another opacity."""
     head = rgba[rgba.index("(") + 1 : rgba.rindex(")")].split(",")
@@ -163,7 +177,7 @@ def plot_power_interest(
         if len(rows):
             fig.add_trace(_stance_trace(rows, st, spread=spread))
     if shown["contested"].astype(bool).any():
-        key = legend_traces([("Contested (raters disagree)", "white", "circle")])[0]
+        key = legend_traces([(TEXT["contested_key"], "white", "circle")])[0]
         key.marker.line = {"color": CONTESTED_COLOR, "width": 3}
         key.legendgroup = "contested"
         fig.add_trace(key)
@@ -204,7 +218,7 @@ def plot_power_interest(
             "dtick": 1,
             "zeroline": False,
         },
-        legend={"title": {"text": "Stance"}, "itemsizing": "constant"},
+        legend={"title": {"text": TEXT["stance"]}, "itemsizing": "constant"},
         height=680,
     )
     fig.update_layout(margin={"l": 70, "r": 30, "t": 70, "b": 140})
@@ -213,7 +227,7 @@ def plot_power_interest(
         for q in QUADRANT_LABELS
     }
     describe(
-        fig, "grid", f"stakeholders by power and interest, {w}", groups=groups,
+        fig, "grid", TEXT["what_grid"].format(wave=w), groups=groups,
         contested=shown.loc[shown["contested"].astype(bool), "name"].astype(str).tolist(),
         resistant=shown.loc[shown["stance"] == "resistant", "name"].astype(str).tolist(),
         hidden=len(hidden), hide=suppressed_text(min_n_of(frame)),
@@ -357,7 +371,7 @@ def _place_names(rows: pd.DataFrame) -> dict[str, tuple[float, float]]:
     out = {}
     order = rows.sort_values(["power", "interest"], ascending=[False, True])
     for rec in order.itertuples(index=False):
-        text = str(rec.name) + (" (contested)" if bool(rec.contested) else "")
+        text = str(rec.name) + (TEXT["contested_name"] if bool(rec.contested) else "")
         w = _LABEL_PX[0] * len(text) + 8
         h = _LABEL_PX[1]
         r = _marker_size(pd.Series([rec.n_raters]))[0] / 2
@@ -388,7 +402,7 @@ def _add_names(marks: Marks, rows: pd.DataFrame) -> set[str]:
             y=rec.power,
             xref="x",
             yref="y",
-            text=str(rec.name) + (" (contested)" if bool(rec.contested) else ""),
+            text=str(rec.name) + (TEXT["contested_name"] if bool(rec.contested) else ""),
             showarrow=False,
             xshift=dx,
             yshift=dy,
@@ -404,10 +418,7 @@ def _grid_notes(
 ) -> list[str]:
     """The lines under the grid: how to read it, the arrows, the names, who is not shown."""
     notes = [
-        (
-            "Symbol and colour: stance (▲ supportive, ● neutral, ▼ resistant, ○ not rated). "
-            "Dark ring: contested (raters disagree). Bigger: more raters."
-        )
+        TEXT["how_to_read"]
     ]
     if arrows is not None:
         notes.append(
@@ -541,7 +552,7 @@ def plot_quadrant_transitions(frame: pd.DataFrame, *, title: str | None = None) 
                                    links["to_quadrant"], links["n_stakeholders"])
         if a != b
     ]  # fmt: skip
-    describe(fig, "flows", "stakeholders moving between quadrants from wave to wave",
+    describe(fig, "flows", TEXT["what_moves"],
              items=moves, waves=waves, left_out=left_out,
              hide=suppressed_text(min_n_of(frame)))  # fmt: skip
     return marks.apply(fig)
@@ -703,7 +714,7 @@ def plot_salience(
     fig.update_yaxes(visible=False, range=[-2.0, 1.75], scaleanchor="x", scaleratio=1)
     fig.update_layout(margin={"l": 20, "r": 20, "t": 70, "b": 30})
     describe(
-        fig, "venn", f"stakeholders by the power, legitimacy and urgency they hold, {w}",
+        fig, "venn", TEXT["what_salience"].format(wave=w),
         groups={_SHORT[c]: members[c] for c in _SHORT},
         hidden=len(f[f["suppressed"].astype(bool)]), hide=suppressed_text(min_n_of(frame)),
     )  # fmt: skip
