@@ -404,6 +404,11 @@ def test_each_dashboard_reads_cleanly_at_two_sizes_and_its_widgets_redraw_their_
                 _change_text_and_wait(page, control, choice, figure)
             else:
                 _change_and_wait(page, control, choice, figure)
+        # after the changes, at 1024 x 768, still nothing overlaps or is cut
+        _settle_layout(page)
+        layout = page.evaluate(_LAYOUT_JS)
+        _screenshot(page, f"{name}-1024-changed")
+        assert layout == [], f"{name} after its filters changed: " + "; ".join(layout[:25])
         _assert_no_error_output(page, problems)
     finally:
         context.close()

@@ -348,7 +348,10 @@ def chip(color: str, text: str, *, pattern: str = "") -> str:
     """A coloured square and a label (a sector or a status in a table); ``pattern`` a
     pattern class (``pa-pat-x``) hatching the square as the matching bar part is."""
     cls = f"pa-chip {pattern}".strip()
-    return f'<span class="{cls}" style="background-color:{color}" aria-hidden="true"></span>{esc(text)}'
+    return (
+        f'<span class="pa-chipped"><span class="{cls}" style="background-color:{color}" '
+        f'aria-hidden="true"></span>{esc(text)}</span>'
+    )
 
 
 def status_chip(status: str) -> str:
