@@ -214,10 +214,16 @@ def _network(f: dict) -> list[str]:
     return parts
 
 
-def _table(f: dict) -> list[str]:
+def _shape(f: dict) -> list[str]:
+    """How many rows, which columns (a table, a heatmap)."""
     parts = [_w("rows", n=f.get("rows", 0))]
     if f.get("columns"):
         parts.append(_w("columns", names=", ".join(str(c) for c in f["columns"])))
+    return parts
+
+
+def _table(f: dict) -> list[str]:
+    parts = _shape(f)
     items = f.get("items") or []
     if items:
         shown = "; ".join(f"{it[0]} {_number(it[1], f.get('unit', ''))}" for it in items[:MAX_ITEMS])
@@ -229,9 +235,7 @@ def _table(f: dict) -> list[str]:
 
 
 def _heatmap(f: dict) -> list[str]:
-    parts = [_w("rows", n=f.get("rows", 0))]
-    if f.get("columns"):
-        parts.append(_w("columns", names=", ".join(str(c) for c in f["columns"])))
+    parts = _shape(f)
     items = f.get("items") or []
     if items:
         parts.append(_names([f"{it[0]} ({it[1]})" for it in items]))
