@@ -78,7 +78,8 @@ FIGURE_CONFIG = {"displaylogo": False, "responsive": True}
 # follows the size of its box. plotly's widget measures its box once, when drawn, and again
 # only when the window is resized: a figure drawn while the page was still being laid out
 # (its column not yet at its width) stayed at half width. Here the figure is resized
-# whenever its own box changes width (a ResizeObserver), and the page's zoom for printing
+# whenever its own box changes width after it was drawn (a ResizeObserver; its first report
+# is the width the figure was drawn at, not a change), and the page's zoom for printing
 # (--pa-print-zoom: the printed page's width over the dashboard's) is kept up to date.
 _ESM_TEMPLATE = """
 let b="/";try{b=JSON.parse(document.getElementById("jupyter-config-data").textContent).baseUrl||"/"}catch(e){}
@@ -86,7 +87,7 @@ if(!b.endsWith("/"))b+="/";
 const m=await import(new URL(b+"%s",location.href).href);
 const z=()=>{const d=document.querySelector(".pa-dashboard");if(d&&d.offsetWidth)document.documentElement.style.setProperty("--pa-print-zoom",Math.min(1,1040/d.offsetWidth))};
 export default async()=>{const w=await m.default();return{...w,render(c){const off=w.render(c),el=c.el;let x=0;
-const o=new ResizeObserver(()=>{const v=el.clientWidth;if(v&&v!==x){x=v;if(el._responsiveChartHandler)el._responsiveChartHandler();z()}});
+const o=new ResizeObserver(()=>{const v=el.clientWidth;if(v&&v!==x){const f=x;x=v;z();if(f&&el._responsiveChartHandler)el._responsiveChartHandler()}});
 o.observe(el);return()=>{o.disconnect();if(typeof off==="function")off()}}}};
 """
 
