@@ -14,6 +14,7 @@ sizes are saved under ``test-output/dashboards`` (or ``$PARTNER_ANALYTICS_TEST_O
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -441,6 +442,8 @@ def test_printing_a_page_hides_the_controls_and_writes_the_choices(browser, serv
         pdf = page.pdf(format="A4", landscape=True, print_background=True)
         assert pdf[:4] == b"%PDF"
         (_output_dir() / "delivery-print.pdf").write_bytes(pdf)
+        # every part of the page is on paper, not only the first screen of it
+        assert len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 3
         assert problems.errors == [], problems.errors
     finally:
         context.close()
