@@ -20,7 +20,8 @@ the same run:
   soon as the figure of the one before is drawn (the method of the first measurements: a
   change then also waits for what is left of the one before).
 
-Targets (the issue): the overview within 1.5x the floor; a filter change under 300 ms.
+Targets (issue 19): every page within 1.5x the floor, the overview within 1.3x; a filter
+change under 300 ms; with the legends, tables, text alternatives and downloads in place.
 Results are printed as a table and written to ``benchmarks/results/dashboards.json``.
 """
 
@@ -57,7 +58,8 @@ ARGS = [
 ]
 TIMEOUT_MS = 180_000
 
-# (page, control label, figure key, options to choose in turn: "first" then "again")
+# (page, control label, figure key or the CSS selector of an HTML part, options to choose in
+# turn: "first" then "again"); the figure is the first one the change redraws
 FILTERS = [
     ("stakeholders", "Survey wave", "power_interest", ["2026-Q1", "2026-Q3", "2026-Q1"]),
     (
@@ -66,14 +68,16 @@ FILTERS = [
         "power_interest",
         ["Districts", "All groups", "Districts"],
     ),
-    ("collaboration", "Survey wave", "radar", ["2026-Q1", "2026-Q3", "2026-Q1"]),
-    ("collaboration", "Sector", "radar", ["Private", "All sectors", "Private"]),
+    ("collaboration", "Survey wave", "health_index", ["2026-Q1", "2026-Q3", "2026-Q1"]),
+    ("collaboration", "Sector", "health_index", ["Private", "All sectors", "Private"]),
     ("delivery", "Sector", "follow_through", ["Private", "All sectors", "Private"]),
     ("delivery", "As of", "follow_through", [-2, -1, -2]),  # the quarter before, and back
     ("indicators", "Indicator", "trend", [2, 0, 2]),  # by position (negative: from the end)
-    ("indicators", "Pillar", "status_table", ["Social", "All pillars", "Social"]),
+    ("indicators", "Pillar", ".pa-table", ["Social", "All pillars", "Social"]),
     ("partners", "Sector", "heatmap", ["Private", "All sectors", "Private"]),
     ("partners", "Network wave", "network", ["2026-Q1", "2026-Q3", "2026-Q1"]),
+    ("partners", "Partner in focus", "network", [3, 0, 3]),
+    ("partners", "Sort partners by", ".pa-table", ["Name", "Trust received", "Name"]),
 ]
 
 
@@ -220,13 +224,15 @@ def open_page(browser, server: Server, name: str, *, keep: bool = False):
 
 _CHANGE_JS = """
 async ([label, key, choice]) => {
-  const box = [...document.querySelectorAll('.widget-dropdown')].find(d => d.innerText.includes(label));
+  const box = [...document.querySelectorAll('.widget-dropdown')].find(d => d.querySelector('label') && d.querySelector('label').innerText.trim() === label)
+    || [...document.querySelectorAll('.widget-dropdown')].find(d => d.innerText.includes(label));
   const select = box.querySelector('select');
   let value = choice;
   const n = select.options.length;
   if (typeof choice === 'number') value = select.options[((choice % n) + n) % n].value;
   if (select.value === value) value = select.options[(select.selectedIndex + 1) % select.options.length].value;
-  const svg = () => document.querySelector('.pa-figure-' + key + ' .js-plotly-plot .svg-container');
+  const svg = () => key.startsWith('.') ? document.querySelector(key)
+    : document.querySelector('.pa-figure-' + key + ' .js-plotly-plot .svg-container');
   const old = svg().innerHTML;
   return await new Promise((resolve, reject) => {
     const t0 = performance.now();
@@ -343,7 +349,9 @@ def main() -> int:
         print(f"{what:<52} {f['first_ms']:>8.0f}ms {'(first)':>15}")
         print(f"{'':<52} {f['again_ms']:>8.0f}ms {'(again)':>15}")
     overview = statistics.median(results["open"]["overview"])
-    print(f"\nOverview / floor: {overview / floor:.2f} (target 1.5)")
+    print(f"\nOverview / floor: {overview / floor:.2f} (target 1.3)")
+    worst_page = max(statistics.median(t) for n, t in results["open"].items() if n != "floor")
+    print(f"Slowest page / floor: {worst_page / floor:.2f} (target 1.5)")
     worst = max(
         (f["first_ms"] for f in results["filters"] if f["first_ms"] == f["first_ms"]),
         default=float("nan"),

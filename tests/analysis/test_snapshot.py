@@ -15,7 +15,9 @@ from partner_analytics.analysis.snapshot import (
     latest_day,
     partners_view,
     quarter_ends,
+    respondents_view,
     snapshot,
+    stakeholder_group_view,
 )
 
 AS_OF = "2022-12-31"
@@ -157,6 +159,32 @@ def test_the_partners_view_keeps_the_commitments_and_contributions_of_those_part
     assert set(v.commitments["partner_id"]) == {"B"}
     assert len(v.partners) == len(tiny.partners)
     assert partners_view(tiny, None) is tiny
+
+
+def test_the_respondents_view_keeps_the_answers_of_those_partners_respondents(tiny):
+    from partner_analytics.analysis.health import factor_scores, health_index
+
+    v = respondents_view(tiny, {"A"})
+    assert set(v.assessments["respondent_id"]) == {"a1", "a2", "a3"}
+    assert len(v.partners) == len(tiny.partners) and v.cache is not tiny.cache
+    assert respondents_view(tiny, None) is tiny
+    # Alpha's respondents score 5, 5, 4: mean 14/3, index (14/3 - 1) / 4 * 100 = 91.67
+    fs = factor_scores(v, n_boot=20)
+    assert fs["mean"].iloc[0] == 14 / 3
+    assert round(float(health_index(v, n_boot=20)["index"].iloc[0]), 2) == 91.67
+    # below min_n the sector's numbers are suppressed
+    assert bool(factor_scores(v, min_n=4, n_boot=20)["suppressed"].iloc[0])
+
+
+def test_the_stakeholder_group_view_keeps_the_ratings_of_that_group(tiny):
+    t = dict(tiny.tables)
+    st = t["stakeholders"].copy()
+    st["group"] = ["Residents", "Business"]
+    p = dataclasses.replace(tiny, tables={**t, "stakeholders": st}, cache={})
+    v = stakeholder_group_view(p, "Business")
+    assert set(v.stakeholder_ratings["stakeholder_id"]) == {"S2"}
+    assert stakeholder_group_view(p, None) is p
+    assert len(stakeholder_group_view(p, "Nobody").stakeholder_ratings) == 0
 
 
 def test_the_days_with_data_run_from_the_first_quarter_to_the_last(tiny):

@@ -34,6 +34,13 @@ def _data(fig) -> str:
     return json.dumps(fig.to_plotly_json()["data"], default=str, sort_keys=True)
 
 
+def _drawn(fig) -> str:
+    """The traces and the annotations of a figure as text (a diagram drawn with shapes and
+    annotations, like the salience Venn, has no trace)."""
+    out = fig.to_plotly_json()
+    return json.dumps([out["data"], out["layout"].get("annotations")], default=str, sort_keys=True)
+
+
 def _title(fig) -> str:
     return str(fig.layout.title.text)
 
@@ -46,6 +53,16 @@ def _other(control, avoid=None):
 
 def _text_only(html: str) -> str:
     return re.sub(r"<[^>]+>", " ", html)
+
+
+def _workbook(dash) -> dict[str, pd.DataFrame]:
+    """The sheets of the workbook the page's download link holds (every cell as text)."""
+    import base64
+    import io
+
+    link = dash.parts["download"].value
+    data = base64.b64decode(re.search(r"base64,([^\"]+)", link).group(1))
+    return pd.read_excel(io.BytesIO(data), sheet_name=None, dtype=str, engine="openpyxl")
 
 
 @pytest.fixture(scope="module")
@@ -200,11 +217,11 @@ def stakeholders(sample):
 def test_stakeholders_wave_selector_redraws_the_grid_and_salience(stakeholders):
     wave = stakeholders.controls["wave"]
     grid, sal = stakeholders.figures["power_interest"], stakeholders.figures["salience"]
-    before = (_data(grid), _data(sal), _title(grid))
+    before = (_data(grid), _drawn(sal), _title(grid))
     latest = wave.value
     wave.value = _other(wave)
     try:
-        assert _data(grid) != before[0] and _data(sal) != before[1]
+        assert _data(grid) != before[0] and _drawn(sal) != before[1]
         assert wave.value in _title(grid) and latest not in _title(grid)
         assert wave.value in stakeholders.parts["cards"].value
     finally:
@@ -364,16 +381,60 @@ def test_indicator_picker_redraws_the_trend(indicators, sample):
 
 
 def test_pillar_picker_narrows_the_status_table_and_the_indicator_list(indicators, sample):
+    # the status table is an HTML table (names wrap: they no longer run under the badges)
     pillar, picker = indicators.controls["pillar"], indicators.controls["indicator"]
-    table = indicators.figures["status_table"]
-    before = _data(table)
+    table = indicators.parts["status_table"]
+    before = table.value
     pillar.value = "social"
     try:
-        assert _data(table) != before
-        social = set(sample.indicators.loc[sample.indicators["pillar"] == "social", "indicator_id"])
-        assert {v for _, v in picker.options} <= social
+        assert table.value != before
+        social = sample.indicators[sample.indicators["pillar"] == "social"]
+        assert {v for _, v in picker.options} <= set(social["indicator_id"])
+        rows = re.findall(r"<tr>(.*?)</tr>", table.value)[1:]
+        assert len(rows) == len(social)
+        assert all(name in table.value for name in social["name"])
+        assert "Where each indicator stands: Social pillar" in table.value
         n = len(social)
         assert f"of {n}" in indicators.parts["cards"].value
+    finally:
+        pillar.value = W.ALL
+
+
+def test_the_status_table_has_unit_value_and_target_and_says_why_data_is_missing(indicators, sample):
+    from partner_analytics.analysis.indicators import indicator_progress
+    from partner_analytics.dashboards.indicators import indicator_status_table
+
+    table = indicators.parts["status_table"].value
+    head = re.search(r"<thead>(.*?)</thead>", table).group(1)
+    for column in ("Indicator", "Pillar", "Status", "Score", "Latest value", "Baseline", "Target",
+                   "Trend"):  # fmt: skip
+        assert f">{column}</th>" in head
+    # Household waste recycling rate: 49.2 % in 2026-Q3, baseline 38 % in 2023-Q4, 60 % in 2030
+    first = re.findall(r"<tr>(.*?)</tr>", table)[1]
+    cells = " ".join(_text_only(first).split())
+    assert "49.2 % in 2026-Q3" in cells and "38 % in 2023-Q4" in cells and "60 % in 2030" in cells
+    assert "<caption>" in table and "<svg" in first
+    # a series without enough data says why, next to its status
+    progress = indicator_progress(sample).head(2).copy()
+    progress.loc[progress.index[0], ["status", "score"]] = ["not_available", float("nan")]
+    progress.loc[progress.index[0], "reason"] = "fewer than one year between the base and the latest value"
+    html = indicator_status_table(progress, progress.iloc[0:0].assign(kind=[]), where="all pillars")
+    assert "Not enough data" in html
+    assert "Why: fewer than one year between the base and the latest value" in html
+
+
+def test_the_indicator_cards_add_up_to_the_indicators_shown_in_every_pillar(indicators, sample):
+    pillar = indicators.controls["pillar"]
+    try:
+        for value in [v for _, v in pillar.options]:
+            pillar.value = value
+            text = " ".join(_text_only(indicators.parts["cards"].value).split())
+            counts = [int(n) for n in re.findall(r"(\d+) of (\d+)", text) for n in n[:1]]
+            totals = {int(t) for _, t in re.findall(r"(\d+) of (\d+)", text)}
+            shown = len(re.findall(r"<tr>", indicators.parts["status_table"].value)) - 1
+            # on track (with target achieved among them), moderate or limited, deteriorating,
+            # not enough data: four cards adding up to the n of each, the rows of the table
+            assert len(totals) == 1 and sum(counts[:4]) == totals.pop() == shown
     finally:
         pillar.value = W.ALL
 
@@ -417,17 +478,40 @@ def test_partners_wave_selector_redraws_the_network(partners):
 
 
 @pytest.mark.parametrize("page", ["overview_page", "delivery_page"])
-def test_a_package_with_errors_shows_table_file_row_and_message(page):
+def test_a_package_with_errors_shows_its_errors_grouped_and_no_number(page):
+    # the rule of the report: a package validate rejects is not shown as if it were whole
     dash = getattr(D, page)(CORPUS / "wrong_type")
     assert dash.error == "validation"
     assert dash.figures == {} and dash.controls == {}
     html = dash.parts["message"].value
-    text = _text_only(html)
-    assert "cannot be shown: 1 error" in text
-    assert "contributions" in text and "contributions.csv" in text
-    assert ">3<" in html  # the row as a spreadsheet shows it
-    assert "is not a number" in text
+    text = " ".join(_text_only(html).split())
+    assert "cannot be shown as it is: 1 error(s) in contributions" in text
+    assert "contributions.csv" in text and "is not a number" in text
+    assert "1 row(s) (rows 3)" in text  # grouped: how many rows, the first of them
     assert "Traceback" not in dash.text()
+    assert "drop_invalid" in dash.actions
+
+
+def test_a_package_with_errors_can_be_shown_without_those_rows_and_says_what_was_left_out():
+    from partner_analytics.analysis.delivery import contribution_summary
+
+    dash = D.delivery_page(CORPUS / "wrong_type")
+    dash.actions["drop_invalid"].click()
+    assert dash.error is None and dash.figures and dash.controls
+    banner = " ".join(_text_only(dash.parts["banner"].value).split())
+    assert "Shown without 1 row(s) with errors" in banner
+    assert "contributions: 1 row(s) left out (used by: Overview, Delivery)" in banner
+    assert "is not a number" in banner
+    # the cards are the analyses of what is left (C1 only: 800 of 1000 delivered)
+    kept = load_partnership(CORPUS / "wrong_type", drop_invalid=True)
+    total = contribution_summary(kept, by=()).iloc[0]
+    assert (total["pledged"], total["delivered"]) == (1000, 800)
+    cards = " ".join(_text_only(dash.parts["cards"].value).split())
+    assert "Contributions delivered 800 All partners: 80 % of 1.0 k pledged" in cards
+    # and the page's workbook says so too
+    about = _workbook(dash)["About this view"]
+    assert ["Rows left out (errors)", "1"] in about.astype(str).to_numpy().tolist()
+    assert dash.root.children[-1].value.startswith('<div class="pa-ready')
 
 
 def test_a_package_without_its_required_table_says_which_table():
@@ -735,9 +819,11 @@ def test_with_an_event_loop_a_page_sends_one_figure_at_a_time_and_drops_choices_
     monkeypatch.setattr(P, "NEXT_DELAY", 0.02)
 
     async def scenario():
+        # a wave change redraws, in page order, the health index (the wave marked), the
+        # radar and the perception gaps
         page = D.collaboration_page(sample)
-        radar, gaps = page.figures["radar"], page.figures["perception_gaps"]
-        sent = {"radar": _messages(radar), "gaps": _messages(gaps)}
+        top, radar, gaps = (page.figures[k] for k in ("health_index", "radar", "perception_gaps"))
+        sent = {"top": _messages(top), "radar": _messages(radar), "gaps": _messages(gaps)}
 
         def drawn_now():  # which figures were sent since the last call
             out = {k for k, v in sent.items() if v}
@@ -750,31 +836,37 @@ def test_with_an_event_loop_a_page_sends_one_figure_at_a_time_and_drops_choices_
 
         wave = page.controls["wave"]
         wave.value = waves[0]
-        assert drawn_now() == {"radar"}  # the figure below waits
+        assert drawn_now() == {"top"}  # the figures below wait
         assert f"wave {waves[0]}" in page.parts["title"].value  # the text does not wait
-        wave.value = waves[1]  # chosen while the radar of waves[0] is being drawn
+        wave.value = waves[1]  # chosen while the top figure of waves[0] is being drawn
         await later()
         assert drawn_now() == set()
         report_drawn(gaps)  # not the figure being drawn: nothing happens
         await later()
         assert drawn_now() == set()
-        report_drawn(radar)
+        report_drawn(top)
         assert drawn_now() == set()  # not at once
         await later()
-        assert drawn_now() == {"radar"}
+        assert drawn_now() == {"top"}
+        report_drawn(top)
+        await later()
+        assert drawn_now() == {"radar"}  # drawn once, for waves[1] only
         report_drawn(radar)
         await later()
-        assert drawn_now() == {"gaps"}  # drawn once, for waves[1] only
+        assert drawn_now() == {"gaps"}
         report_drawn(gaps)
         await later()
         assert drawn_now() == set()
         assert {k: shown(fw) for k, fw in page.figures.items()} == expected
-        # a choice made just after the radar is drawn: its radar goes at once, the gaps of
-        # the choice left are never sent
+        # a choice made just after the top figure is drawn: its top figure goes at once, the
+        # figures below of the choice left are never sent
         wave.value = waves[2]
-        assert drawn_now() == {"radar"}
-        report_drawn(radar)
+        assert drawn_now() == {"top"}
+        report_drawn(top)
         wave.value = waves[3]
+        assert drawn_now() == {"top"}
+        report_drawn(top)
+        await later()
         assert drawn_now() == {"radar"}
         report_drawn(radar)
         await later()
@@ -784,9 +876,9 @@ def test_with_an_event_loop_a_page_sends_one_figure_at_a_time_and_drops_choices_
         # a browser that never answers: the next figure goes after DRAWN_TIMEOUT
         monkeypatch.setattr(P, "DRAWN_TIMEOUT", 0.05)
         wave.value = waves[0]
-        assert drawn_now() == {"radar"}
+        assert drawn_now() == {"top"}
         await asyncio.sleep(0.5)
-        assert drawn_now() == {"gaps"}
+        assert drawn_now() == {"radar", "gaps"}
         assert page.parts["status"].value == ""
 
     asyncio.run(scenario())
@@ -851,3 +943,164 @@ def test_sparkline_draws_a_point_per_value_and_skips_gaps():
     # x from 5 to 95 over 3 steps, y from 15 (lo) to 5 (hi): 55 sits at 10
     assert points[0] == "5.0,15.0" and points[-1] == "95.0,10.0"
     assert L.sparkline([1.0]) == ""
+
+
+# --------------------------------------------------------------------------- every control, every element
+
+
+def _shown_state(dash, key: str) -> str:
+    """What the browser shows of a figure (traces, annotations, shapes, title) or a part."""
+    if key in dash.figures:
+        out = dash.figures[key].to_plotly_json()
+        data = [{k: v for k, v in t.items() if k != "uid"} for t in out["data"]]
+        lay = out["layout"]
+        return json.dumps(
+            [data, lay.get("annotations"), lay.get("shapes"), lay.get("title")], default=str, sort_keys=True
+        )
+    return str(dash.parts[key].value)
+
+
+# page -> control -> (value to choose, elements that must change, elements that show the
+# same whatever the control says and say so in a note "Shows ...")
+CONTROLS = {
+    "overview": {"as_of": (-2, ["cards", "alerts"], [])},
+    "stakeholders": {
+        "wave": (0, ["power_interest", "salience", "salience_table", "cards", "table"], ["transitions"]),
+        "group": ("Politicians", ["power_interest", "salience", "salience_table", "transitions", "cards",
+                                  "table"], []),
+    },
+    "collaboration": {
+        "wave": (0, ["health_index", "radar", "perception_gaps", "cards"], []),
+        "sector": ("private", ["health_index", "radar", "cards"], ["perception_gaps"]),
+    },
+    "delivery": {
+        "as_of": (-3, ["follow_through", "overdue", "contributions_over_time", "contribution_flows",
+                       "cards", "upcoming"], []),
+        "sector": ("private", ["follow_through", "overdue", "contributions_over_time",
+                               "contribution_flows", "cards", "upcoming"], []),
+        "partner": ("P06", ["follow_through", "contributions_over_time", "contribution_flows",
+                            "cards"], []),
+    },
+    "indicators": {
+        "pillar": ("social", ["cards", "status_table"], ["pillar_summary"]),
+        "indicator": (-1, ["trend"], []),
+    },
+    "partners": {
+        "sector": ("private", ["heatmap", "candidates", "network", "cards", "network_table"],
+                   ["coverage", "diversity", "network_trend"]),
+        "wave": (0, ["network", "cards", "network_table"], []),
+        "focus": ("P06", ["network", "network_table"], []),
+        "sort": ("name", ["network_table"], []),
+    },
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def pages(sample):
+    return {name: getattr(D, f"{name}_page")(sample) for name in CONTROLS}
+
+
+@pytest.mark.parametrize(
+    ("name", "control"), [(n, c) for n, controls in CONTROLS.items() for c in controls]
+)
+def test_every_control_changes_every_element_that_depends_on_it(pages, name, control):
+    dash = pages[name]
+    choice, dependent, scoped = CONTROLS[name][control]
+    widget = dash.controls[control]
+    values = [v for _, v in widget.options]
+    value = values[choice] if isinstance(choice, int) else choice
+    assert value in values and value != widget.value
+    keys = [k for k in [*dash.figures, *dash.parts] if not k.endswith("_alt")]
+    before = {k: _shown_state(dash, k) for k in keys}
+    alts = {k: dash.parts[f"{k}_alt"].value for k in dash.figures}
+    old = widget.value
+    widget.value = value
+    try:
+        assert dash.parts["status"].value == ""
+        unchanged = [k for k in dependent if _shown_state(dash, k) == before[k]]
+        assert unchanged == [], f"{name}: {control} = {value} leaves {unchanged} as they were"
+        for k in dependent:
+            if k in dash.figures:  # the text alternative follows its figure
+                assert dash.parts[f"{k}_alt"].value != alts[k], k
+        for k in scoped:
+            assert _shown_state(dash, k) == before[k]
+            assert "Shows " in dash.parts[f"{k}_scope"].value
+        # the choices are written out for print, and the workbook follows them
+        assert widget.label in dash.parts["view"].value
+    finally:
+        widget.value = old
+
+
+def test_the_group_filter_keeps_each_groups_colour_in_the_table(pages):
+    dash = pages["stakeholders"]
+    chip = re.compile(r'background-color:(#[0-9a-f]{6})" aria-hidden="true"></span>([^<]+)<')
+    colours = {name: c for c, name in chip.findall(dash.parts["table"].value)}
+    assert len(colours) >= 2
+    group = dash.controls["group"]
+    chosen = max(colours)
+    group.value = chosen
+    try:
+        kept = {name: c for c, name in chip.findall(dash.parts["table"].value)}
+        assert kept == {chosen: colours[chosen]}  # the same colour with the others filtered out
+    finally:
+        group.value = W.ALL
+
+
+@pytest.mark.parametrize("name", list(D.PAGES))
+def test_every_page_downloads_its_current_view_as_a_workbook(pages, sample, name):
+    dash = pages[name] if name in pages else getattr(D, f"{name}_page")(sample)
+    link = dash.parts["download"].value
+    assert 'download="circular-region-partnership-' in link and ".xlsx" in link
+    sheets = _workbook(dash)
+    about = sheets.pop("About this view")
+    lines = dict(about.to_numpy().tolist())
+    assert lines["Partnership"] == sample.name and lines["Dashboard"] == D.PAGES[name][0]
+    for label, value in [(c.description, c.label) for c in dash.controls.values()]:
+        assert lines[label] == value  # the choices of the view
+    assert lines["Small cells"] == "values resting on fewer than 3 people read 'n < 3'"
+    assert sheets and all(len(f.columns) for f in sheets.values())
+    # no respondent or rater id, no comment: analysis results only
+    for frame in sheets.values():
+        assert not {"respondent_id", "rater_id", "comment"} & set(frame.columns)
+
+
+def test_the_workbook_follows_the_choices_and_writes_small_cells_as_n_below_min_n(pages, sample):
+    dash = pages["partners"]
+    sector = dash.controls["sector"]
+    sector.value = "private"
+    try:
+        network = _workbook(dash)["Network per partner"]
+        private = set(sample.partners.loc[sample.partners["sector"] == "private", "name"])
+        assert set(network["name"]) <= private and len(network)
+    finally:
+        sector.value = W.ALL
+    # a partner rated by two organisations: its trust reads n < 3, never the number
+    rows = [{"wave": "2026", "respondent_partner_id": a, "partner_id": b, "level": 3,
+             "trust_openness": 4, "trust_reliability": 4, "trust_mission": 4}
+            for a, b in (("A", "B"), ("C", "B"), ("B", "A"), ("C", "A"), ("D", "A"))]  # fmt: skip
+    p = Partnership.from_frames(
+        partners=pd.DataFrame({"partner_id": list("ABCD"), "name": ["=Alpha", "Beta", "Gamma", "Delta"],
+                               "sector": ["public", "private", "public", "academic"]}),
+        relationships=pd.DataFrame(rows), today=pd.Timestamp("2030-01-01").date(),
+    )  # fmt: skip
+    net = _workbook(D.partners_page(p))["Network per partner"].set_index("partner_id")
+    assert net.loc["B", "trust_received_pct"] == "n < 3" and net.loc["B", "n_raters"] == "n < 3"
+    assert net.loc["A", "trust_received_pct"] == "100"  # rated by B, C and D
+    assert net.loc["A", "name"] == "'=Alpha"  # a text that would start a formula
+
+
+def test_every_figure_has_its_text_alternative_written_from_its_data(pages):
+    from partner_analytics.present.alt_text import alt_text
+
+    for dash in pages.values():
+        for key, fw in dash.figures.items():
+            alt = dash.parts[f"{key}_alt"].value
+            assert "In words" in alt and L.esc(alt_text(fw)) in alt, key
+            assert len(alt_text(fw)) > 40, key
+
+
+def test_tables_on_the_pages_have_captions(pages):
+    for name, dash in pages.items():
+        for key, part in dash.parts.items():
+            for table in re.findall(r"<table class=\"pa-table\">.*?</table>", str(part.value), flags=re.DOTALL):
+                assert "<caption>" in table, f"{name}: {key}"

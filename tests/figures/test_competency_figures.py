@@ -65,8 +65,10 @@ def test_heatmap_cells_are_the_levels_with_partner_names_and_candidates_marked(p
         "Builder (Private)",
         "Tenants' Union (Civil society, candidate)",
     ]
+    # wrapped to the width of a column at 1024 pixels ("Politicaland environmental" before)
     assert list(hm.x) == [
-        "Economic", "Financial", "Political", "Physical<br>and environmental", "Social", "Institutional",
+        "Economic", "Financial", "Political", "Physical<br>and<br>environmental", "Social",
+        "Institutional",
     ]  # fmt: skip
     # Council: economic 2, social 1; Builder: economic 3; Tenants' Union: social 3
     assert list(hm.z[0]) == [2, 0, 0, 0, 1, 0]
@@ -97,8 +99,18 @@ def test_candidate_fit_bars_show_the_gain_and_the_sector_added(package):
     (bar,) = fig.data
     # without N: (5 * 3/3 + 4 * 1/3) / 9 * 100 = 70.37; with N: (5 + 4) / 9 * 100 = 100
     assert list(bar.x) == pytest.approx([100 - (5 + 4 / 3) / 9 * 100])
-    assert list(bar.y) == ["1. Tenants' Union (Civil society)"]
-    assert bar.text[0] == "+29.6 points; adds civil society; stronger in social"
+    # the gain on the bar; what the candidate brings under its name (the bar's text ran
+    # past the chart's edge at half width)
+    assert list(bar.y) == [
+        (
+            "1. Tenants' Union (Civil society)<br><span style='font-size:12px'>"
+            "adds civil society; stronger in social</span>"
+        )
+    ]
+    assert bar.text[0] == "+29.6 points"
+    assert bar.hovertext[0] == (
+        "1. Tenants' Union (Civil society): +29.6 points; adds civil society; stronger in social"
+    )
     assert bar.marker.color[0] == SECTOR_COLORS["civil_society"]
 
 

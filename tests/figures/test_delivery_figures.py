@@ -114,11 +114,16 @@ def test_follow_through_bars_stack_the_states_per_partner_with_the_rate(p):
     texts = {a.y: a.text for a in fig.layout.annotations}
     # city: 1 on time / 2 due = 50 %; corp: 0 / 3; all: 1 / 5 = 20 %
     assert texts == {
-        "City Council": "50 % on time",
-        "Acme Ltd": "0 % on time",
-        "All partners": "20 % on time",
+        "City Council": "50 % on time (1 of 2)",
+        "Acme Ltd": "0 % on time (0 of 3)",
+        "All partners": "20 % on time (1 of 5)",
     }
     assert fig.layout.barmode == "stack"
+    # each partner's bar is its own 100 %: Acme's 3 commitments fill the width as the 5 of
+    # all partners do (no 2-pixel slivers next to the total); counts on hover
+    assert fig.layout.barnorm == "percent"
+    assert list(overdue.customdata[1]) == [2, 3]  # Acme: 2 overdue of 3 due
+    assert [t.marker.pattern.shape for t in fig.data] == ["", "/", ".", "x"]
     assert "as of 31 Mar 2026" in fig.layout.title.text
 
 

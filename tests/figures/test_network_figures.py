@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pandas as pd
 import pytest
@@ -125,20 +126,106 @@ def test_network_map_can_keep_only_the_closest_ties(package):
     assert "coalition or closer" in notes
 
 
-def test_network_ties_start_and_end_at_the_rims_of_the_node_circles(package):
-    import math
-
-    from partner_analytics.figures import network as N
-
+def test_network_ties_run_between_centres_and_heads_stop_at_the_rim_in_pixels(package):
+    # the head is set back by the target's radius in pixels (plotly's marker standoff),
+    # exact at any width of the figure (before: an offset in data units for one assumed size)
     fig = plot_network(network_metrics(package), network_edges(package))
     heads = next(t for t in fig.data if t.name == "edges:arrows")
     centre = {pid: (x, y) for t in _nodes(fig) for pid, x, y in zip(t.customdata, t.x, t.y)}
     radius = {pid: s / 2 for t in _nodes(fig) for pid, s in zip(t.customdata, t.marker.size)}
-    per_unit = N._PLOT_PX / (N._Y_RANGE[1] - N._Y_RANGE[0])
     i = list(heads.customdata).index("D->A")  # the head; the start is the point before it
-    (sx, sy), (ex, ey) = (heads.x[i - 1], heads.y[i - 1]), (heads.x[i], heads.y[i])
-    assert math.dist((sx, sy), centre["D"]) * per_unit == pytest.approx(radius["D"])
-    assert math.dist((ex, ey), centre["A"]) * per_unit == pytest.approx(radius["A"] + 2)
-    # both on the straight line between the two centres
-    (dx, dy), (ax, ay) = centre["D"], centre["A"]
-    assert (ax - dx) * (ey - sy) == pytest.approx((ay - dy) * (ex - sx))
+    assert (heads.x[i - 1], heads.y[i - 1]) == centre["D"]
+    assert (heads.x[i], heads.y[i]) == centre["A"]
+    assert heads.marker.standoff[i] == pytest.approx(radius["A"] + 1)
+    assert heads.marker.standoff[i - 1] == 0
+
+
+def _crowd(n: int) -> Partnership:
+    """n partners of mixed sectors, long names, each naming the next two as partners."""
+    sectors = ["public", "private", "civil_society", "academic", "funder", "other"]
+    partners = pd.DataFrame({
+        "partner_id": [f"P{i:02d}" for i in range(n)],
+        "name": [f"Regional Organisation for Circular Economy Number {i}" for i in range(n)],
+        "sector": [sectors[i % 6] for i in range(n)],
+    })  # fmt: skip
+    rows = [
+        {"wave": "2026", "respondent_partner_id": f"P{i:02d}",
+         "partner_id": f"P{(i + k) % n:02d}", "level": 3}
+        for i in range(n) for k in (1, 2)
+    ]  # fmt: skip
+    return Partnership.from_frames(
+        partners=partners, relationships=pd.DataFrame(rows), today=dt.date(2030, 1, 1)
+    )
+
+
+@pytest.mark.parametrize("n", [20, 60])
+def test_network_map_of_20_to_60_partners_keeps_names_apart_and_inside_the_figure(n):
+    from partner_analytics.figures import network as N
+
+    p = _crowd(n)
+    fig = plot_network(network_metrics(p), network_edges(p))
+    nodes = _nodes(fig)
+    ys = sorted(y for t in nodes for y in t.y)
+    xs = [x for t in nodes for x in t.x]
+    # no partner at the top or the bottom of the circle, where sideways names collide
+    assert max(abs(y) for y in ys) <= N._ARC_TOP + 1e-9
+    assert min(abs(x) for x in xs) > 0.4
+    # neighbours on an arc at least 28 pixels apart in height, so 12-pixel names do not touch
+    plot_px = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+    per_unit = plot_px / (N._Y_RANGE[1] - N._Y_RANGE[0])
+    right = sorted((y for t in nodes for x, y in zip(t.x, t.y) if x > 0), reverse=True)
+    assert min(a - b for a, b in itertools.pairwise(right)) * per_unit >= 28
+    # names written sideways, cut to LABEL_CHARS, into side margins wide enough for them
+    texts = [tx for t in nodes for tx in t.text if tx]
+    assert texts and max(len(tx) for tx in texts) <= N.LABEL_CHARS
+    assert all(tx.endswith("…") for tx in texts)
+    assert fig.layout.margin.l >= 7 * max(len(tx) for tx in texts)
+    assert fig.layout.margin.r == fig.layout.margin.l
+    for t in nodes:
+        for x, pos in zip(t.x, t.textposition):
+            assert pos == ("middle right" if x > 0 else "middle left")
+    if n > N.LABEL_ALL:
+        assert len(texts) < n  # the most named, the others on hover and in the table
+        assert "hover, or the table" in next(a.text for a in fig.layout.annotations)
+    else:
+        assert len(texts) == n
+
+
+def test_network_map_has_a_legend_of_sector_colours_and_symbols(package):
+    from partner_analytics.figures.theme import SECTOR_SYMBOLS
+
+    fig = plot_network(network_metrics(package), network_edges(package))
+    for t in _nodes(fig):
+        assert t.showlegend is not False
+        sector = {"Public": "public", "Private": "private", "Civil society": "civil_society"}[t.name]
+        assert t.marker.symbol == SECTOR_SYMBOLS[sector]
+    assert fig.layout.legend.title.text == "Sector"
+
+
+def test_network_focus_on_one_partner_fades_the_rest(package):
+    fig = plot_network(network_metrics(package), network_edges(package), focus="C")
+    opacity = {pid: o for t in _nodes(fig) for pid, o in zip(t.customdata, t.marker.opacity)}
+    # C (Bank) names A (Council): both stay; B and D have no tie with C and fade
+    assert opacity == {"A": 1.0, "B": 0.15, "C": 1.0, "D": 0.15}
+    focus_lines = [t for t in fig.data if (t.name or "").startswith("edges:focus:")]
+    assert [t.name for t in focus_lines] == ["edges:focus:3"]
+    assert list(focus_lines[0].x[:2]) == [
+        next(x for t in _nodes(fig) for pid, x in zip(t.customdata, t.x) if pid == pid_)
+        for pid_ in ("C", "A")
+    ]
+    heads = next(t for t in fig.data if t.name == "edges:arrows")
+    colours = dict(zip(heads.customdata, heads.marker.color))
+    assert colours["C->A"] != colours["B->A"]
+    # a sector in focus: every partner of it
+    both = plot_network(network_metrics(package), network_edges(package), focus=["B", "C"])
+    opacity = {pid: o for t in _nodes(both) for pid, o in zip(t.customdata, t.marker.opacity)}
+    assert opacity["D"] == 0.15 and opacity["A"] == opacity["B"] == opacity["C"] == 1.0
+
+
+def test_network_trend_uses_the_palette_with_a_dash_and_symbol_each(package):
+    from partner_analytics.figures.theme import MEASURE_COLORS, MEASURE_DASHES
+
+    fig = plot_network_trend(network_summary(package))
+    assert [t.line.color for t in fig.data] == [MEASURE_COLORS[k] for k in ("density", "trust", "value")]
+    assert [t.line.dash for t in fig.data] == [MEASURE_DASHES[k] for k in ("density", "trust", "value")]
+    assert len({t.marker.symbol for t in fig.data}) == 3

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -20,7 +21,13 @@ from partner_analytics.figures.stakeholders import (
     plot_quadrant_transitions,
     plot_salience,
 )
-from partner_analytics.figures.theme import QUADRANT_LABELS, STANCE_COLORS
+from partner_analytics.figures.theme import (
+    CONTESTED_COLOR,
+    QUADRANT_LABELS,
+    STANCE_COLORS,
+    STANCE_SYMBOLS,
+    group_colors,
+)
 
 TODAY = dt.date(2030, 1, 1)
 
@@ -118,50 +125,80 @@ def test_grid_has_four_shaded_quadrants_named_on_the_chart(package):
         assert label in texts[f"quadrant:{q}"]
 
 
-def test_grid_draws_the_latest_wave_one_trace_per_group_with_names_and_means(package):
+def test_grid_draws_the_latest_wave_one_trace_per_stance_with_names_and_means(package):
     frame = power_interest(package)
     fig = plot_power_interest(frame)
     assert "2026-Q2" in fig.layout.title.text
-    traces = {t.name: t for t in fig.data}
-    # S4 (suppressed, no group) is not drawn, so there is no "No group given" trace
-    assert set(traces) == {"Politicians", "Public / Asset & Service Users"}
-    pol = traces["Politicians"]
-    assert list(pol.text) == ["Mayor's office", "Chamber of commerce"]
+    traces = {t.name: t for t in fig.data if t.x and t.x[0] is not None}
+    # S1 supportive, S2 resistant, S3 gave no support rating; S4 (suppressed) is not drawn
+    assert list(traces) == ["Supportive", "Resistant", "Support not rated"]
     q2 = frame[frame["wave"] == "2026-Q2"].set_index("stakeholder_id")
-    assert list(pol.x) == [q2.loc["S1", "interest"], q2.loc["S3", "interest"]]  # interest on x
-    assert list(pol.y) == [q2.loc["S1", "power"], q2.loc["S3", "power"]]  # power on y
-    # no raw ids in what is written on the chart
-    assert not any("S1" in str(t) for t in pol.text)
+    sup, res, unrated = traces["Supportive"], traces["Resistant"], traces["Support not rated"]
+    assert list(sup.text) == ["Mayor's office"] and list(unrated.text) == ["Chamber of commerce"]
+    assert list(sup.x) == [q2.loc["S1", "interest"]]  # interest on x
+    assert list(sup.y) == [q2.loc["S1", "power"]]  # power on y
+    assert list(res.y) == pytest.approx([7 / 3])
+    # the group is named on hover; no raw ids in what is written on the chart
+    assert "(Politicians)" in sup.hovertext[0]
+    assert "(Public / Asset & Service Users)" in res.hovertext[0] and "(sd 2.3)" in res.hovertext[0]
+    assert not any("S1" in str(t) for tr in traces.values() for t in tr.text)
 
 
-def test_grid_sizes_points_by_raters_and_draws_the_sd_as_error_bars(package):
+def test_grid_colours_do_not_depend_on_the_groups_a_filter_leaves(package):
+    # eleven group colours could not be told apart: colour and symbol say the stance, so
+    # that keeping one group recolours nothing
     frame = power_interest(package)
-    fig = plot_power_interest(frame)
-    pol = next(t for t in fig.data if t.name == "Politicians")
-    s1_size, s3_size = pol.marker.size  # S1 has 4 raters, S3 has 3
-    assert s1_size > s3_size
-    forum = next(t for t in fig.data if t.name == "Public / Asset & Service Users")
+    every = {t.name: (t.marker.color, t.marker.symbol) for t in plot_power_interest(frame).data}
+    one = frame[frame["group"] == "Politicians"]
+    kept = {t.name: (t.marker.color, t.marker.symbol) for t in plot_power_interest(one).data}
+    assert kept and all(every[name] == style for name, style in kept.items())
+    assert every["Supportive"] == (STANCE_COLORS["supportive"], STANCE_SYMBOLS["supportive"])
+    assert every["Resistant"] == (STANCE_COLORS["resistant"], STANCE_SYMBOLS["resistant"])
+    # where groups have colours (chips in the page's tables), a group keeps its colour
+    # whatever subset of groups is passed with it
+    all_groups = group_colors(["Politicians", "Public / Asset & Service Users", "Youth"])
+    assert group_colors(["Youth", "Politicians", "Public / Asset & Service Users"]) == all_groups
+    assert len(set(all_groups.values())) == 3
+
+
+def test_grid_sizes_points_by_raters_and_draws_the_sd_within_the_rating_scale(package):
+    frame = power_interest(package)
+    # by default no spread bar: a contested spread crossed the whole grid
+    assert all(t.error_y.array is None for t in plot_power_interest(frame).data)
+    fig = plot_power_interest(frame, spread=True)
+    sup = next(t for t in fig.data if t.name == "Supportive")
+    unrated = next(t for t in fig.data if t.name == "Support not rated")
+    assert sup.marker.size[0] > unrated.marker.size[0]  # S1 has 4 raters, S3 has 3
+    forum = next(t for t in fig.data if t.name == "Resistant")
     sd = frame[(frame["wave"] == "2026-Q2") & (frame["stakeholder_id"] == "S2")]["power_sd"].iloc[0]
-    assert forum.error_y.array[0] == pytest.approx(sd)  # sqrt(((1-7/3)^2*2 + (5-7/3)^2) / 2)
-    assert forum.error_y.array[0] == pytest.approx(2.3094, abs=1e-4)
+    assert sd == pytest.approx(2.3094, abs=1e-4)  # sqrt(((1-7/3)^2*2 + (5-7/3)^2) / 2)
+    # the spread bar stops at the ends of the scale: up the sd (7/3 + 2.31 < 5), down to 1
+    assert forum.error_y.symmetric is False
+    assert forum.error_y.array[0] == pytest.approx(sd)
+    assert forum.error_y.arrayminus[0] == pytest.approx(7 / 3 - 1)
+    assert forum.error_x.array[0] == 0 and forum.error_x.arrayminus[0] == 0  # interest 4, 4, 4
 
 
-def test_grid_shows_contested_as_diamonds_and_stance_as_outline(package):
+def test_grid_shows_stance_by_colour_and_symbol_and_contested_by_a_dark_ring(package):
     fig = plot_power_interest(power_interest(package))
-    forum = next(t for t in fig.data if t.name == "Public / Asset & Service Users")
-    pol = next(t for t in fig.data if t.name == "Politicians")
-    assert list(forum.marker.symbol) == ["diamond"]  # S2 contested in 2026-Q2
-    assert list(pol.marker.symbol) == ["circle", "circle"]
-    assert forum.marker.line.color[0] == STANCE_COLORS["resistant"]
-    assert pol.marker.line.color[0] == STANCE_COLORS["supportive"]
-    assert pol.marker.line.color[1] == "rgba(0,0,0,0)"  # S3: support not rated
+    forum = next(t for t in fig.data if t.name == "Resistant")
+    sup = next(t for t in fig.data if t.name == "Supportive")
+    assert forum.marker.color == STANCE_COLORS["resistant"]
+    assert forum.marker.symbol == STANCE_SYMBOLS["resistant"]
+    assert sup.marker.symbol == STANCE_SYMBOLS["supportive"]
+    assert list(forum.marker.line.width) == [3]  # S2 contested in 2026-Q2
+    assert list(forum.marker.line.color) == [CONTESTED_COLOR]
+    assert list(sup.marker.line.width) == [1]
+    key = next(t for t in fig.data if t.name == "Contested (raters disagree)")
+    assert key.x == (None,) and key.marker.line.color == CONTESTED_COLOR
+    assert fig.layout.legend.title.text == "Stance"
 
 
 def test_grid_lists_suppressed_stakeholders_as_n_below_three_instead_of_plotting_them(package):
     fig = plot_power_interest(power_interest(package))
     notes = annotations(fig, "notes")[0].text
     assert "Not shown (n < 3): Youth club" in notes
-    assert all("Youth club" not in list(t.text) for t in fig.data)
+    assert all("Youth club" not in list(t.text or []) for t in fig.data)
 
 
 def test_grid_draws_arrows_from_the_previous_wave(package):
@@ -193,9 +230,37 @@ def test_grid_writes_every_name_when_there_are_few_points(package):
     # three stakeholders shown (S4 is suppressed): all named, none by id
     assert labels == {
         "label:S1": "Mayor's office",
-        "label:S2": "Residents' forum",
+        "label:S2": "Residents' forum (contested)",
         "label:S3": "Chamber of commerce",
     }
+
+
+def test_grid_names_do_not_overlap_each_other_or_the_quadrant_titles():
+    from partner_analytics.figures import stakeholders as FS
+
+    # ten stakeholders on one spot with long names: each name where it overlaps nothing,
+    # at the smallest size the grid is drawn; those left without room are hover-only
+    rows = pd.DataFrame({
+        "stakeholder_id": [f"S{i}" for i in range(10)],
+        "name": [f"Regional stakeholder with a long name {i}" for i in range(10)],
+        "power": [4.0] * 10, "interest": [4.0 + 0.02 * i for i in range(10)],
+        "n_raters": [3] * 10, "contested": [False] * 10,
+    })  # fmt: skip
+    places = FS._place_names(rows)
+    assert 0 < len(places) < 10
+    ppx = FS._PLOT_W / (FS.AXIS_HI - FS.AXIS_LO)
+    ppy = FS._PLOT_H / (FS.AXIS_HI - FS.AXIS_LO)
+    boxes = []
+    for rec in rows.itertuples():
+        if rec.stakeholder_id in places:
+            dx, dy = places[rec.stakeholder_id]
+            w = FS._LABEL_PX[0] * len(rec.name) + 8
+            cx, cy = (rec.interest - FS.AXIS_LO) * ppx + dx, (rec.power - FS.AXIS_LO) * ppy + dy
+            boxes.append((cx - w / 2, cy - 8, cx + w / 2, cy + 8))
+    for i, a in enumerate(boxes):
+        assert 0 <= a[0] and a[2] <= FS._PLOT_W
+        for b in boxes[i + 1 :]:
+            assert a[2] <= b[0] or a[0] >= b[2] or a[3] <= b[1] or a[1] >= b[3]
 
 
 def test_grid_names_only_stakeholders_to_discuss_when_crowded(package):
@@ -227,10 +292,14 @@ def test_grid_of_an_unknown_wave_raises(package):
 def test_transitions_sankey_links_are_the_non_zero_counts(package):
     tr = quadrant_transitions(package)
     fig = plot_quadrant_transitions(tr)
-    (sankey,) = fig.data
+    sankey, *keys = fig.data
     assert isinstance(sankey, go.Sankey)
-    # 2 waves x 4 quadrants, named in plain words; the wave of each node in its hover text
+    # 2 waves x 4 quadrants, named in plain words (first and last column); the wave of each
+    # node in its hover text
     assert list(sankey.node.label) == list(QUADRANT_LABELS.values()) * 2
+    # the colours have a legend: one point-less entry per quadrant, in the nodes' colours
+    assert [k.name for k in keys] == list(QUADRANT_LABELS.values())
+    assert [k.marker.color for k in keys] == list(sankey.node.color[:4])
     nodes = list(sankey.node.customdata)
     assert nodes[0] == "Manage closely, 2026-Q1" and nodes[4] == "Manage closely, 2026-Q2"
     links = sorted(
@@ -245,6 +314,19 @@ def test_transitions_sankey_links_are_the_non_zero_counts(package):
     headings = {a.name: a.text for a in annotations(fig, "wave:")}
     assert headings == {"wave:2026-Q1": "<b>2026-Q1</b>", "wave:2026-Q2": "<b>2026-Q2</b>"}
     assert "moved between quadrants" in fig.layout.title.text
+
+
+def test_transitions_sankey_names_the_quadrants_only_at_both_ends_of_four_waves():
+    waves = ["2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"]
+    frame = pd.DataFrame(
+        [(a, b, q, q, 1, 0) for a, b in itertools.pairwise(waves) for q in QUADRANT_LABELS],
+        columns=["from_wave", "to_wave", "from_quadrant", "to_quadrant", "n_stakeholders",
+                 "n_left_out"],
+    )  # fmt: skip
+    labels = list(plot_quadrant_transitions(frame).data[0].node.label)
+    names = list(QUADRANT_LABELS.values())
+    # the labels of the columns between would run into their neighbours' ("Manage cManage")
+    assert labels == names + [""] * 8 + names
 
 
 def test_transitions_sankey_says_when_there_is_nothing_to_show():

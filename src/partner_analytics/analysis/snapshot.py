@@ -8,6 +8,10 @@ and compare it with the period before:
   on or before D, completions after D undone, partners who joined after D left out);
 - :func:`partners_view`: the Partnership with the commitments and contributions of some
   partners only (a dashboard's sector or partner filter);
+- :func:`respondents_view`: the Partnership with the survey answers of the respondents of
+  some partners only (how one sector sees the collaboration);
+- :func:`stakeholder_group_view`: the Partnership with the ratings of one group of
+  stakeholders only (a dashboard's group filter);
 - :class:`Snapshot` / :func:`snapshot`: the analyses of the view as of D, each computed once
   and kept in the partnership's own cache (``p.cache``);
 - :func:`latest_day` and :func:`quarter_ends`: the days a package has data for (the
@@ -37,7 +41,9 @@ __all__ = [
     "latest_day",
     "partners_view",
     "quarter_ends",
+    "respondents_view",
     "snapshot",
+    "stakeholder_group_view",
 ]
 
 #: Errors that mean "this part cannot be computed from this package" (shown as a sentence,
@@ -169,6 +175,43 @@ def partners_view(p, partner_ids):
         f = t[name]
         if len(f):
             t[name] = f[f["partner_id"].isin(keep)].reset_index(drop=True)
+    return dataclasses.replace(p, tables=t, cache={})
+
+
+def respondents_view(p, partner_ids):
+    """The partnership with the answers (``assessments``) of the respondents of
+    ``partner_ids`` only: the collaboration as one sector's respondents see it.
+
+    ``None`` keeps every respondent (``p`` itself is returned). Other tables are kept
+    whole; the view has a cache of its own, and the analyses of it suppress small cells
+    with the partnership's ``min_n`` (a sector of two respondents reads "n < {min_n}").
+    """
+    if partner_ids is None:
+        return p
+    keep = set(partner_ids)
+    t = dict(p.tables)
+    f = t["assessments"]
+    if len(f):
+        t["assessments"] = f[f["partner_id"].isin(keep)].reset_index(drop=True)
+    return dataclasses.replace(p, tables=t, cache={})
+
+
+def stakeholder_group_view(p, group):
+    """The partnership with the ratings of the stakeholders of ``group`` only (the
+    ``group`` column of ``stakeholders``); ``None`` keeps every stakeholder.
+
+    Each stakeholder's analyses are the same as in the whole package (a stakeholder's
+    numbers rest on its own raters); what changes is who is counted, e.g. in the movement
+    between quadrants of one group.
+    """
+    if group is None:
+        return p
+    st = p.tables["stakeholders"]
+    ids = set(st.loc[st["group"] == group, "stakeholder_id"]) if "group" in st else set()
+    t = dict(p.tables)
+    r = t["stakeholder_ratings"]
+    if len(r):
+        t["stakeholder_ratings"] = r[r["stakeholder_id"].isin(ids)].reset_index(drop=True)
     return dataclasses.replace(p, tables=t, cache={})
 
 

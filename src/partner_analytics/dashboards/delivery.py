@@ -29,7 +29,17 @@ from partner_analytics.errors import MissingTableError
 from partner_analytics.present.formats import date_text, fmt_money, fmt_percent, label
 from partner_analytics.present.tables import html_table
 
-__all__ = ["WARM_QUARTERS", "delivery_cards", "delivery_page"]
+__all__ = ["TEXT", "WARM_QUARTERS", "delivery_cards", "delivery_page"]
+
+#: New words of the delivery page (one place, for translation).
+TEXT = {
+    "sheet_follow": "Follow-through",
+    "sheet_overdue": "Overdue commitments",
+    "sheet_upcoming": "Due in the next days",
+    "sheet_over_time": "Contributions over time",
+    "sheet_flows": "Contribution flows",
+    "sheet_total": "Contributions delivered",
+}
 
 #: Quarter ends before the latest that the delivery page computes in a preheated kernel.
 WARM_QUARTERS = 4
@@ -56,21 +66,25 @@ def delivery_cards(who: str, total, why: str | None, upcoming, contributions) ->
     """The cards of a selection: ``total`` is the row of all partners of ``follow_through``
     (None with ``why`` when there is none), ``upcoming`` the upcoming commitments (None when
     the package has no commitments), ``contributions`` the contribution total."""
+    from partner_analytics.figures.theme import follow_through_tone, tone_color
+
     cards = []
     if total is not None and int(total["due"]):
         n_over, oldest = int(total["overdue"]), total["max_days_overdue"]
+        # the one rule of every page: bad when any is overdue, good only when all on time
+        tone = follow_through_tone(total["rate"], n_over)
         cards.append(L.card("Commitments kept on time", fmt_percent(total["rate"], ratio=True),
                             detail=f"{who}: {int(total['on_time'])} on time of {int(total['due'])} due",
-                            accent="#1b7837", key="follow_through"))  # fmt: skip
+                            accent=tone_color(tone), key="follow_through"))  # fmt: skip
         cards.append(L.card("Overdue", str(n_over), unit=f"of {int(total['due'])} due",
                             detail=f"the oldest {int(oldest)} days overdue" if n_over and not pd.isna(oldest) else who,
-                            accent="#c0392b" if n_over else "#1b7837", key="overdue"))  # fmt: skip
+                            accent=tone_color("bad" if n_over else "good"), key="overdue"))  # fmt: skip
     else:
         cards.append(L.card("Commitments kept on time", "–",
                             detail=f"{who}: {why or 'no commitment due yet'}", key="follow_through"))  # fmt: skip
     if upcoming is not None:
         cards.append(L.card(f"Due in the next {UPCOMING_DAYS} days", str(len(upcoming)), detail=who,
-                            accent="#f1c232", key="upcoming"))  # fmt: skip
+                            accent=tone_color("neutral"), key="upcoming"))  # fmt: skip
     if contributions is not None and len(contributions) and float(contributions["pledged"].iloc[0]) > 0:
         from partner_analytics.dashboards.overview import delivered_bar
 
@@ -82,7 +96,7 @@ def delivery_cards(who: str, total, why: str | None, upcoming, contributions) ->
             "Contributions delivered", fmt_money(t["delivered"], cur),
             detail=(f"{who}: {fmt_percent(share, ratio=True)} of {pledged} pledged"
                     if share is not None else f"{who}: of {pledged} pledged"),
-            accent="#1f5fa8", extra=delivered_bar(share), key="delivered",
+            accent=tone_color("neutral"), extra=delivered_bar(share), key="delivered",
         ))  # fmt: skip
     else:
         cards.append(L.card("Contributions delivered", "–",
@@ -217,7 +231,7 @@ class _Delivery:
         up, _ = self.frame("upcoming_commitments", day, sel)
         tot, _ = self.frame("contribution_total", day, sel)
         total = follow_through_total(ft) if ft is not None and len(ft) else None
-        self.cards_w.value = L.cards(delivery_cards(self.who(), total, why, up, tot))
+        self.cards_w.value = L.cards(delivery_cards(self.who(), total, why, up, tot), columns=4)
         self.upcoming_w.value = _upcoming_html(up)
         self.page.set_as_of(day, "commitments and contributions")
 
@@ -245,6 +259,25 @@ class _Delivery:
             self.updating = False
         self.draw()
 
+    def exports(self) -> None:
+        """The sheets of the delivery workbook: each frame of the day and selection shown."""
+
+        def frame(name):
+            def rows():
+                day, sel = self.current()
+                f, _ = self.frame(name, day, sel)
+                return f
+
+            return rows
+
+        page = self.page
+        page.export(TEXT["sheet_follow"], frame("follow_through"))
+        page.export(TEXT["sheet_overdue"], frame("overdue_commitments"))
+        page.export(TEXT["sheet_upcoming"], frame("upcoming_commitments"))
+        page.export(TEXT["sheet_total"], frame("contribution_total"))
+        page.export(TEXT["sheet_over_time"], frame("contributions_over_time"))
+        page.export(TEXT["sheet_flows"], frame("contribution_flows"))
+
     def warm_up(self) -> None:
         """In a preheated kernel: each sector as of the latest day and the quarter before,
         and the quarter ends of the year before for all partners (frames, figures, cards);
@@ -268,6 +301,7 @@ def _build(page: Page) -> None:
     d.draw_text()
     page.on_change([d.as_of, d.partner], d.draw)
     page.on_change([d.sector], d.sector_changed)
+    d.exports()
     d.warm_up()
 
 

@@ -23,23 +23,82 @@ import pandas as pd
 
 __all__ = [
     "DASHBOARD_CSS",
+    "TEXT",
     "alerts_list",
+    "alt_block",
     "bar",
     "card",
     "cards",
     "chip",
     "css",
+    "dropped_banner",
     "esc",
     "html",
+    "invalid_package_message",
     "legend",
     "message",
     "missing_message",
+    "print_button",
     "problems_message",
     "ready_marker",
+    "scope_note",
     "section_title",
     "sparkline",
+    "status_chip",
     "title_bar",
+    "tone_chip",
+    "view_line",
 ]
+
+#: The words of the page pieces (one place, for translation).
+TEXT = {
+    "all_dashboards": "All dashboards",
+    "in_words": "In words",
+    "print": "Print this view",
+    "showing": "Showing",
+    "scope": "Shows {what}.",
+    "invalid_title": "The data package cannot be shown as it is: {n} error(s) in {tables}",
+    "invalid_body": (
+        "The package{where} did not pass validation, so nothing here is shown as if it were "
+        "whole. The errors, grouped (as partner-analytics validate PATH lists them):"
+    ),
+    "invalid_choice": (
+        "Correct them in the files named and reload this page, or look at the package "
+        "without the rows that have errors: the page will then say what was left out."
+    ),
+    "drop_button": "Show without the rows with errors",
+    "dropped_title": "Shown without {n} row(s) with errors",
+    "dropped_body": (
+        "The package did not pass validation. These numbers leave out the rows below and "
+        "everything resting on them; correct the files named to see the whole package."
+    ),
+    "dropped_table": "{table}: {n} row(s) left out",
+    "dropped_affects": "(used by: {pages})",
+    "group_count": "{n} row(s)",
+    "group_rows": "rows {rows}",
+    "more_groups": "… and {n} more kinds of error",
+}
+
+#: The pages each table feeds (what rows left out of it affect).
+TABLE_PAGES = {
+    "partners": ("every page",),
+    "stakeholders": ("Stakeholders",),
+    "stakeholder_ratings": ("Overview", "Stakeholders"),
+    "assessments": ("Overview", "Collaboration"),
+    "factors": ("Overview", "Collaboration"),
+    "items": ("Overview", "Collaboration"),
+    "commitments": ("Overview", "Delivery"),
+    "contributions": ("Overview", "Delivery"),
+    "exchange_rates": ("Overview", "Delivery"),
+    "indicators": ("Overview", "Indicators"),
+    "observations": ("Overview", "Indicators"),
+    "competencies": ("Partners",),
+    "objectives": ("Partners",),
+    "relationships": ("Partners",),
+    "readiness": ("Overview",),
+    "drivers": ("Overview",),
+    "driver_alignment": ("Overview",),
+}
 
 DASHBOARD_CSS = Path(__file__).with_name("dashboard.css")
 
@@ -90,7 +149,12 @@ def title_bar(
         f'<a href="{esc(nb)}.ipynb" class="{"pa-current" if nb == current else ""}">{esc(title)}</a>'
         for nb, title in nav
     )
-    nav_html = f'<nav class="pa-nav"><a href="../tree">All dashboards</a>{links}</nav>' if nav else ""
+    nav_html = (
+        f'<nav class="pa-nav" aria-label="Dashboards"><a href="../tree">{TEXT["all_dashboards"]}</a>'
+        f"{links}</nav>"
+        if nav
+        else ""
+    )
     asof_html = (
         f'<div class="pa-asof">{esc(as_of)}<small>{esc(as_of_note)}</small></div>' if as_of else ""
     )
@@ -122,7 +186,10 @@ def card(
     """
     style = f' style="border-left-color:{accent}"' if accent else ""
     unit_html = f" <small>{esc(unit)}</small>" if unit else ""
-    change_html = f'<div class="pa-change pa-{change_tone}">{esc(change)}</div>' if change else ""
+    sign = {"good": "▲ ", "bad": "▼ "}.get(change_tone, "")  # beside the colour, never only it
+    change_html = (
+        f'<div class="pa-change pa-{change_tone}">{sign}{esc(change)}</div>' if change else ""
+    )
     detail_html = f'<div class="pa-detail">{esc(detail)}</div>' if detail else ""
     return (
         f'<div class="pa-card" data-card="{esc(key)}"{style}><div class="pa-label">{esc(label)}</div>'
@@ -136,15 +203,21 @@ def cards(items: Iterable[str], *, columns: int | None = None) -> str:
     return f'<div class="{cls}">{"".join(items)}</div>'
 
 
-def bar(parts: Sequence[tuple[float, str, str]]) -> str:
-    """A horizontal stacked bar: (share 0..1, colour, tooltip) per part."""
+def bar(parts: Sequence[tuple], *, label: str = "") -> str:
+    """A horizontal stacked bar: (share 0..1, colour, tooltip[, pattern class]) per part.
+
+    A pattern class (``pa-pat-x`` ...) hatches a part beside its colour; ``label`` is what
+    a screen reader says of the whole bar (the tooltips otherwise).
+    """
     spans = "".join(
-        f'<span style="width:{max(0.0, min(1.0, float(share))) * 100:.2f}%;background:{color}" '
-        f'title="{esc(tip)}"></span>'
-        for share, color, tip in parts
-        if share and share > 0
+        f'<span class="{esc(part[3]) if len(part) > 3 else ""}" '
+        f'style="width:{max(0.0, min(1.0, float(part[0]))) * 100:.2f}%;background-color:{part[1]}" '
+        f'title="{esc(part[2])}"></span>'
+        for part in parts
+        if part[0] and part[0] > 0
     )
-    return f'<div class="pa-bar">{spans}</div>'
+    name = label or "; ".join(str(part[2]) for part in parts if part[0] and part[0] > 0)
+    return f'<div class="pa-bar" role="img" aria-label="{esc(name)}">{spans}</div>'
 
 
 def sparkline(
@@ -216,11 +289,13 @@ def alerts_list(frame: pd.DataFrame | None, *, empty: str = "No alerts.") -> str
 
 
 def message(title: str, body: str = "", *, kind: str = "error", body_html: str = "") -> str:
-    """A message card: "error" (red), "missing" (grey: no data for this part) or "info"."""
-    cls = {"error": "", "missing": "pa-missing", "info": "pa-info"}.get(kind, "")
+    """A message card: "error" (red), "warning" (orange: shown, but not whole), "missing"
+    (grey: no data for this part) or "info"."""
+    cls = {"error": "", "missing": "pa-missing", "info": "pa-info", "warning": "pa-warning"}.get(kind, "")
     body = f"<p>{esc(body)}</p>" if body else ""
+    role = ' role="alert"' if kind in ("error", "warning") else ""
     return (
-        f'<div class="pa-message {cls}" data-message="{esc(kind)}"><h2>{esc(title)}</h2>'
+        f'<div class="pa-message {cls}" data-message="{esc(kind)}"{role}><h2>{esc(title)}</h2>'
         f"{body}{body_html}</div>"
     )
 
@@ -269,17 +344,138 @@ def problems_message(problems: pd.DataFrame, *, source: str = "", limit: int = 2
 
 
 def section_title(text: str) -> str:
-    return f'<div class="pa-section-title">{esc(text)}</div>'
+    return f'<h2 class="pa-section-title">{esc(text)}</h2>'
 
 
-def chip(color: str, text: str) -> str:
-    """A coloured square and a label (a sector or a status in a table)."""
-    return f'<span class="pa-chip" style="background:{color}"></span>{esc(text)}'
+def chip(color: str, text: str, *, pattern: str = "") -> str:
+    """A coloured square and a label (a sector or a status in a table); ``pattern`` a
+    pattern class (``pa-pat-x``) hatching the square as the matching bar part is."""
+    cls = f"pa-chip {pattern}".strip()
+    return (
+        f'<span class="pa-chipped"><span class="{cls}" style="background-color:{color}" '
+        f'aria-hidden="true"></span>{esc(text)}</span>'
+    )
+
+
+def status_chip(status: str) -> str:
+    """An indicator status as a chip and its label (the label is the cue; the colour and
+    pattern are the status's own, :mod:`partner_analytics.figures.theme`)."""
+    from partner_analytics.figures.theme import STATUS_COLORS, STATUS_LABELS, STATUS_PATTERNS
+
+    s = status if status in STATUS_COLORS else "not_available"
+    pattern = PATTERN_CLASSES.get(STATUS_PATTERNS[s], "")
+    return f'<span class="pa-status">{chip(STATUS_COLORS[s], STATUS_LABELS[s], pattern=pattern)}</span>'
+
+
+def tone_chip(tone: str, text: str) -> str:
+    """Text in a tone's colour after the tone's sign (good ✓, watch !, bad ✗)."""
+    from partner_analytics.figures.theme import TONE_SYMBOLS
+
+    sign = TONE_SYMBOLS.get(tone, "")
+    return f'<span class="pa-tone pa-{esc(tone)}">{esc(sign + " " if sign else "")}{esc(text)}</span>'
+
+
+#: CSS classes drawing plotly's pattern shapes on HTML bars and chips.
+PATTERN_CLASSES = {"/": "pa-pat-slash", "x": "pa-pat-x", ".": "pa-pat-dot", "-": "pa-pat-dash"}
 
 
 def legend(items) -> str:
-    """Chips in a row: (colour, text) pairs (the key to a bar, readable without hovering)."""
-    return '<div class="pa-legend">' + "".join(f"<span>{chip(c, t)}</span>" for c, t in items) + "</div>"
+    """Chips in a row: (colour, text[, pattern class]) items (the key to a bar, readable
+    without hovering)."""
+    return (
+        '<div class="pa-legend">'
+        + "".join(f"<span>{chip(it[0], it[1], pattern=it[2] if len(it) > 2 else '')}</span>" for it in items)
+        + "</div>"
+    )
+
+
+def alt_block(text: str) -> str:
+    """A figure's text alternative, under it: "In words", open on request (screen readers
+    reach it like any text; printed pages show it)."""
+    return (
+        f'<details class="pa-alt"><summary>{esc(TEXT["in_words"])}</summary>'
+        f"<p>{esc(text)}</p></details>"
+    )
+
+
+def scope_note(what: str) -> str:
+    """What a part shows when a filter does not change it ("Shows all partners.")."""
+    return f'<div class="pa-scope">{esc(TEXT["scope"].format(what=what))}</div>'
+
+
+def view_line(choices: Sequence[tuple[str, str]]) -> str:
+    """The choices of the page's controls as a line (printed pages have no controls)."""
+    text = " · ".join(f"{label}: {value}" for label, value in choices)
+    return f'<div class="pa-view">{esc(TEXT["showing"])}: {esc(text)}</div>' if choices else ""
+
+
+def print_button() -> str:
+    """A button printing the page (the browser's own print of the current view)."""
+    return (
+        '<button type="button" class="pa-print" onclick="window.print()">'
+        f'{esc(TEXT["print"])}</button>'
+    )
+
+
+def _grouped_errors(problems: pd.DataFrame, limit: int) -> str:
+    """The errors grouped (one line per table, column and message, with how many rows and
+    the first of them), redacted."""
+    from partner_analytics.data.grouping import group_problems
+    from partner_analytics.present.redaction import redact_problems
+    from partner_analytics.present.tables import html_table
+
+    errors = problems[problems["severity"] == "error"] if "severity" in problems else problems
+    groups = group_problems(redact_problems(errors))
+    shown = groups.head(limit)
+    frame = pd.DataFrame(
+        {
+            "Table": shown["table"].tolist(),
+            "File": [Path(str(f)).name if isinstance(f, str) and f else "" for f in shown["file"]],
+            "Column": ["" if not isinstance(c, str) or c == "nan" else c for c in shown["column"]],
+            "What is wrong": shown["message"].tolist(),
+            "Rows": [
+                TEXT["group_count"].format(n=int(n)) + (f" ({TEXT['group_rows'].format(rows=r)})" if r else "")
+                for n, r in zip(shown["count"], shown["rows"], strict=True)
+            ],
+        }
+    )
+    more = f"<p>{esc(TEXT['more_groups'].format(n=len(groups) - limit))}</p>" if len(groups) > limit else ""
+    return html_table(frame, caption=None, numeric=()) + more
+
+
+def invalid_package_message(problems: pd.DataFrame, *, source: str = "", limit: int = 12) -> str:
+    """The banner of a package that fails validation: the errors grouped, and the choice
+    to look at it without the rows that have errors (the button is a widget under it)."""
+    errors = problems[problems["severity"] == "error"] if "severity" in problems else problems
+    tables = ", ".join(dict.fromkeys(str(t) for t in errors["table"] if isinstance(t, str)))
+    where = f" ({source})" if source else ""
+    title = TEXT["invalid_title"].format(n=len(errors), tables=tables or "the package")
+    body = TEXT["invalid_body"].format(where=where)
+    return message(
+        title, body, kind="error",
+        body_html=_grouped_errors(problems, limit) + f"<p>{esc(TEXT['invalid_choice'])}</p>",
+    )  # fmt: skip
+
+
+def dropped_banner(p, *, limit: int = 8) -> str:
+    """The banner over a page shown without the rows that have errors: how many rows of
+    which table were left out, which pages they feed, and the errors grouped."""
+    rej = p.rejected
+    lines = []
+    for table in dict.fromkeys(str(t) for t in rej["table"]):
+        n = len(rej[rej["table"] == table])
+        pages = ", ".join(TABLE_PAGES.get(table, ("this page",)))
+        lines.append(
+            f"<li>{esc(TEXT['dropped_table'].format(table=table, n=n))} "
+            f"{esc(TEXT['dropped_affects'].format(pages=pages))}</li>"
+        )
+    body_html = f"<ul>{''.join(lines)}</ul>" + _grouped_errors(p.problems, limit)
+    return (
+        '<div class="pa-banner" role="alert">'
+        + message(TEXT["dropped_title"].format(n=len(rej)), TEXT["dropped_body"], kind="warning",
+                  body_html=body_html)
+        + "</div>"
+    )  # fmt: skip
 
 
 def ready_marker(page: str, n_figures: int) -> str:

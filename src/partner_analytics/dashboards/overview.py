@@ -26,7 +26,15 @@ from partner_analytics.present.formats import (
     suppressed_text,
 )
 
-__all__ = ["actions_card", "overview_page", "sector_mix"]
+__all__ = ["TEXT", "actions_card", "overview_page", "sector_mix"]
+
+#: New words of the overview (one place, for translation).
+TEXT = {
+    "sheet_headlines": "Headline figures",
+    "sheet_alerts": "Alerts",
+    "sheet_pillars": "Indicators by pillar",
+    "sheet_sectors": "Partners by sector",
+}
 
 
 def _build(page: Page) -> None:
@@ -62,11 +70,37 @@ def _build(page: Page) -> None:
 
     draw()
     page.on_change([as_of], draw)
+    _exports(page, as_of)
     if len(days) > 1:  # the quarter before, in a preheated kernel
         warm(
             functools.partial(headline_figures, p, as_of=days[-2]),
             functools.partial(_alerts_html, p, days[-2]),
         )
+
+
+def _exports(page: Page, as_of) -> None:
+    """The sheets of the overview's workbook: the headline figures (as on the cards),
+    the alerts, the indicators per pillar and the partners per sector, as of the day."""
+    from partner_analytics.analysis.headlines import headline_figures
+    from partner_analytics.analysis.snapshot import snapshot
+    from partner_analytics.present.highlights import alerts
+    from partner_analytics.present.tables import headline_table
+
+    p = page.p
+
+    def day():
+        return pd.Timestamp(as_of.value)
+
+    page.export(TEXT["sheet_headlines"], lambda: headline_table(headline_figures(p, as_of=day())))
+    page.export(TEXT["sheet_alerts"], lambda: alerts(p, as_of=day()))
+    def pillars():
+        from partner_analytics.analysis.indicators import pillar_summary
+
+        snap = snapshot(p, day())
+        return pillar_summary(snap.view, as_of=snap.as_of)
+
+    page.export(TEXT["sheet_pillars"], pillars)
+    page.export(TEXT["sheet_sectors"], lambda: snapshot(p, day()).get("sector_diversity"))
 
 
 def _alerts_html(p, day) -> str:
@@ -112,6 +146,10 @@ def _note(row, default: str) -> str:
     if row is not None and isinstance(row["note"], str) and row["note"] not in ("", "nan", "None"):
         return row["note"]
     return default
+
+
+#: The accent of a card that counts without judging (the neutral tone).
+_NEUTRAL = "#17324d"
 
 
 def overview_cards(head: pd.DataFrame, snap) -> list[str]:
@@ -178,14 +216,15 @@ def _indicators_card(r, det, snap, m: int) -> str:
 
 
 def _commitments_card(r, od, m: int) -> str:
-    from partner_analytics.figures.theme import STATUS_COLORS
+    from partner_analytics.figures.theme import follow_through_tone, tone_color
 
     if r is None or pd.isna(r["now"]):
         return L.card("Commitments kept on time", "–", detail=_note(r, "no commitments due"),
                       key="follow_through")  # fmt: skip
     change, tone = _change_line(r, m, unit=" pts")
     n_over = 0 if od is None or pd.isna(od["now"]) else int(od["now"])
-    accent = STATUS_COLORS["deterioration"] if n_over else STATUS_COLORS["target_achieved"]
+    # the one rule of every page: bad when any is overdue, good only when all kept on time
+    accent = tone_color(follow_through_tone(float(r["now"]) / 100.0, n_over))
     return L.card(
         "Commitments kept on time", fmt_percent(r["now"]), change=change, change_tone=tone,
         detail=f"{n_over} overdue of {int(r['now_total'])} due", accent=accent,
@@ -218,7 +257,9 @@ def delivered_bar(share) -> str:
     """A bar of the share of the pledged value delivered (0..1); "" when unknown."""
     if share is None or pd.isna(share):
         return ""
-    return L.bar([(share, "#1f5fa8", "delivered"), (1 - share, "#d9dee4", "not yet delivered")])
+    from partner_analytics.figures.theme import DELIVERED_COLOR
+
+    return L.bar([(share, DELIVERED_COLOR, "delivered"), (1 - share, "#d9dee4", "not yet delivered")])
 
 
 def _contributions_card(r, f, m: int) -> str:
@@ -233,7 +274,7 @@ def _contributions_card(r, f, m: int) -> str:
         "Contributions delivered", fmt_money(r["now"], cur),
         change=(f"share delivered {change}" if change else ""), change_tone=tone,
         detail=(f"{fmt_percent(f['now'])} of {pledged} pledged" if known else f"of {pledged} pledged"),
-        accent="#1f5fa8", extra=delivered_bar(f["now"] / 100.0 if known else None), key="delivered",
+        accent=_NEUTRAL, extra=delivered_bar(f["now"] / 100.0 if known else None), key="delivered",
     )  # fmt: skip
 
 
@@ -247,14 +288,14 @@ def _readiness_card(r, snap, m: int) -> str:
         last = rd.iloc[-1]
         detail += f": {int(last['in_place'])} in place, {int(last['partial'])} partial, {int(last['missing'])} missing"
     return L.card("Readiness", fmt_percent(r["now"]), change=change, change_tone=tone,
-                  detail=detail, accent="#8a4fbf", key="readiness")  # fmt: skip
+                  detail=detail, accent=_NEUTRAL, key="readiness")  # fmt: skip
 
 
 def _partners_card(r, sectors, snap) -> str:
     if r is None or pd.isna(r["now"]):
         return L.card("Partners", "–", detail=_note(r, "no partners"), key="partners")
     n_sec = "" if sectors is None or pd.isna(sectors["now"]) else f"{int(sectors['now'])} sectors"
-    return L.card("Active partners", f"{int(r['now'])}", unit=n_sec, accent="#17324d",
+    return L.card("Active partners", f"{int(r['now'])}", unit=n_sec, accent=_NEUTRAL,
                   extra=sector_mix(snap.get("sector_diversity")), key="partners")  # fmt: skip
 
 
@@ -277,7 +318,7 @@ def _pillar_bars(snap) -> str:
     """Per pillar: a bar of statuses and "k of n on track" (from ``pillar_summary``)."""
     from partner_analytics.analysis.indicators import pillar_summary
     from partner_analytics.dashboards.page import safe_frame
-    from partner_analytics.figures.theme import STATUS_COLORS, STATUS_LABELS
+    from partner_analytics.figures.theme import STATUS_COLORS, STATUS_LABELS, STATUS_PATTERNS
 
     ps, _ = safe_frame(lambda: pillar_summary(snap.view, as_of=snap.as_of))
     if ps is None or not len(ps):
@@ -287,14 +328,20 @@ def _pillar_bars(snap) -> str:
         g = ps[ps["pillar"] == pillar]
         first = g.iloc[0]
         parts = [
-            (share, STATUS_COLORS.get(s, "#9e9e9e"), f"{STATUS_LABELS.get(s, s)}: {int(n)}")
+            (share, STATUS_COLORS.get(s, "#9e9e9e"), f"{STATUS_LABELS.get(s, s)}: {int(n)}",
+             L.PATTERN_CLASSES.get(STATUS_PATTERNS.get(s, ""), ""))
             for s, n, share in zip(g["status"], g["n"], g["n"] / first["n_indicators"], strict=True)
-        ]
+        ]  # fmt: skip
         rows.append(
             f"<tr><td>{L.esc(label(pillar))}</td><td class='pa-barcell'>{L.bar(parts)}</td>"
             f"<td class='pa-num'>{int(first['n_on_track'])} of {int(first['n_indicators'])}</td></tr>"
         )
-    return f"<table class='pa-pillars'>{''.join(rows)}</table>"
+    shown = [s for s in STATUS_COLORS if s in set(ps["status"])]
+    key = L.legend(
+        (STATUS_COLORS[s], STATUS_LABELS[s], L.PATTERN_CLASSES.get(STATUS_PATTERNS[s], ""))
+        for s in shown
+    )
+    return f"<table class='pa-pillars'>{''.join(rows)}</table>{key}"
 
 
 def overview_page(path=None, *, min_n: int | None = None) -> Dashboard:

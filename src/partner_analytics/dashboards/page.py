@@ -1,4 +1,5 @@
-"""The machinery of a dashboard page: loading, the title bar, controls, figures, messages.
+"""The machinery of a dashboard page: loading, the title bar, controls, figures, messages,
+the text alternative of each figure, the download of the current view and its print.
 
 Each page module (:mod:`~partner_analytics.dashboards.overview`, ...) builds its page with a
 :class:`Page`; this module holds what every page shares: where the data package is
@@ -13,6 +14,17 @@ figure at the top is so redrawn first, and a choice made while the page is still
 redrawing replaces what was waiting (the browser never draws a figure for a choice
 already left). In a process without an event loop (tests, a script) every figure is
 updated at once.
+
+Out of the screen: every figure has its text alternative under it ("In words", written
+from its data by :func:`partner_analytics.present.alt_text.alt_text`, renewed with the
+figure); the page's parts register their rows (:meth:`Page.export`) and the page offers
+them as a workbook of the current view (made after a change, once the figures are sent;
+at once without an event loop), and a button printing it (the style sheet's print rules:
+no controls, the choices written out, figures zoomed to the page).
+
+A package that fails validation is not shown as if it were whole: the page shows its
+errors grouped and a button to look at it without the rows that have errors; the page
+then carries a banner saying which rows of which tables were left out.
 """
 
 from __future__ import annotations
@@ -30,6 +42,7 @@ from pathlib import Path
 import pandas as pd
 
 from partner_analytics.analysis.snapshot import EXPECTED_ERRORS as EXPECTED
+from partner_analytics.dashboards import export as X
 from partner_analytics.dashboards import layout as L
 from partner_analytics.dashboards import widgets as W
 from partner_analytics.data.readers import read_settings
@@ -107,6 +120,25 @@ DRAWN_TIMEOUT = 3.0
 #: same change: a choice made meanwhile (a person going through the options) is drawn
 #: first, and the figures of the choice left are not drawn at all.
 NEXT_DELAY = 0.1
+#: Seconds after the last change before the workbook of the view is made (the figures go
+#: first; a person going through the options does not wait for workbooks of views left).
+DOWNLOAD_DELAY = 0.6
+
+#: The words of the page machinery (one place, for translation).
+TEXT = {
+    "as_of": "As of {day}",
+    "not_drawn": "This view could not be drawn",
+    "page_not_drawn": "This page could not be drawn",
+    "no_package": "No data package to show",
+    "no_package_body": (
+        "Set {env} to a package folder, workbook or DuckDB store, or start the dashboards "
+        "with `partner-analytics dashboards PATH`."
+    ),
+    "cannot_show": "The data package cannot be shown",
+    "unreadable": "The data package at {src} cannot be read",
+    "nothing": "Nothing to show for this choice.",
+    "dropped": "Rows left out (errors)",
+}
 
 
 # --------------------------------------------------------------------------- data
@@ -158,6 +190,9 @@ class Dashboard:
         The HTML widgets by name ("title", "cards", "alerts", "status", ...).
     error : str or None
         The message shown instead of the page when it could not be built.
+    actions : dict
+        Buttons by name ("drop_invalid": show a package with errors without the rows that
+        have them).
     """
 
     name: str
@@ -166,6 +201,7 @@ class Dashboard:
     figures: dict
     parts: dict
     error: str | None = None
+    actions: dict = dataclasses.field(default_factory=dict)
 
     def _repr_mimebundle_(self, **kwargs):
         return self.root._repr_mimebundle_(**kwargs)
@@ -174,7 +210,8 @@ class Dashboard:
         """The HTML of the page's parts (title, cards, tables, messages; no style sheet)."""
         return "\n".join(
             re.sub(r"<style>.*?</style>", "", str(w.value), flags=re.DOTALL)
-            for w in self.parts.values()
+            for k, w in self.parts.items()
+            if k != "download"  # a workbook, not text
         )
 
 
@@ -213,8 +250,18 @@ class Page:
         self._timer = None
         self.parts["title"] = L.html(self._title_html("", ""))
         self.parts["status"] = L.html("")
+        self.parts["banner"] = L.html("")
+        self.parts["view"] = L.html("")
+        self.parts["download"] = L.html("", classes=("pa-download",))
         self.control_box = w.HBox([])
         self.control_box.add_class("pa-controls")
+        self.as_of_text = ""
+        #: the text alternative under each figure, by figure key
+        self.alts: dict = {}
+        #: the parts of the current view for the download: (sheet name, rows function)
+        self.exports: list[tuple[str, Callable[[], pd.DataFrame | None]]] = []
+        self.dropped = False
+        self._download_timer = None
 
     # ----------------------------------------------------------------- title and parts
     def _title_html(self, as_of: str, note: str) -> str:
@@ -228,7 +275,8 @@ class Page:
         self.parts["title"].value = self._title_html("", "")
 
     def set_as_of(self, day, note: str = "") -> None:
-        text = f"As of {date_text(day)}" if day is not None else ""
+        text = TEXT["as_of"].format(day=date_text(day)) if day is not None else ""
+        self.as_of_text = date_text(day) if day is not None else ""
         self.parts["title"].value = self._title_html(text, note)
 
     def add_controls(self, **controls) -> None:
@@ -260,6 +308,10 @@ class Page:
         box.add_class(f"pa-figure-{key}")
         self.figures[key] = widget
         self.body.append(box)
+        alt = L.html(L.alt_block(_alt(fig)))
+        self.alts[key] = alt
+        self.parts[f"{key}_alt"] = alt
+        self.body.append(alt)
         self.n_figures += 1
         return widget
 
@@ -283,7 +335,7 @@ class Page:
         key: str,
         build: Callable[[], object],
         *,
-        empty: str = "Nothing to show for this choice.",
+        empty: str = TEXT["nothing"],
     ) -> None:
         """Show ``build()`` in figure ``key`` in place (an empty figure saying ``empty`` when
         the choice leaves the analysis without rows).
@@ -299,6 +351,8 @@ class Page:
             fig = build()
         except EXPECTED:
             fig = W.empty_figure(empty)
+        if key in self.alts:
+            self.alts[key].value = L.alt_block(_alt(fig))
         if _running_loop() is None:
             W.replace_figure(widget, fig)
             return
@@ -343,15 +397,82 @@ class Page:
                 self._send_next()
             except Exception as exc:  # noqa: BLE001 - a page shows a message, never a traceback
                 self._pending.clear()
-                self.parts["status"].value = L.message(
-                    "This view could not be drawn", plain_error(exc)
-                )
+                self.parts["status"].value = L.message(TEXT["not_drawn"], plain_error(exc))
+
+    # ----------------------------------------------------------------- out of the screen
+    def export(self, name: str, rows: Callable[[], pd.DataFrame | None]) -> None:
+        """Offer ``rows()`` (the rows of a part for the current choices, small cells
+        already reading "n < {min_n}") as sheet ``name`` of the view's workbook."""
+        self.exports.append((name, rows))
+
+    def choices(self) -> list[tuple[str, str]]:
+        """(control's label, chosen option's label) of every control of the page."""
+        out = []
+        for c in self.controls.values():
+            label = getattr(c, "description", "") or ""
+            out.append((label, str(getattr(c, "label", c.value))))
+        return out
+
+    def sheets(self) -> dict[str, pd.DataFrame]:
+        """The workbook of the current view: what it is, then each part's rows."""
+        from partner_analytics.present.formats import suppressed_text
+
+        about = [
+            (X.TEXT["partnership"], self.partnership),
+            (X.TEXT["page"], self.title),
+            *self.choices(),
+            (X.TEXT["as_of"], self.as_of_text),
+        ]
+        if self.min_n is not None:
+            rule = X.TEXT["small_cells_rule"].format(
+                min_n=self.min_n, text=suppressed_text(self.min_n)
+            )
+            about.append((X.TEXT["small_cells"], rule))
+        if self.dropped:
+            about.append((TEXT["dropped"], str(len(self.p.rejected))))
+        out = {X.TEXT["about"]: X.about_frame(about)}
+        for name, rows in self.exports:
+            try:
+                frame = rows()
+            except EXPECTED:
+                frame = None
+            if frame is not None:
+                out[name] = frame
+        return out
+
+    def refresh_view(self) -> None:
+        """The choices written out (printed pages), and the workbook of the view: made at
+        once without an event loop, else :data:`DOWNLOAD_DELAY` after the last change."""
+        self.parts["view"].value = L.view_line(self.choices())
+        if not self.exports:
+            return
+        loop = _running_loop()
+        if loop is None:
+            self._make_download()
+            return
+        if self._download_timer is not None:
+            self._download_timer.cancel()
+        self._download_timer = loop.call_later(DOWNLOAD_DELAY, self._make_download)
+
+    def _make_download(self) -> None:
+        self._download_timer = None
+        with quiet():
+            try:
+                data = X.workbook_bytes(self.sheets())
+            except Exception:  # noqa: BLE001 - no download rather than a broken page
+                self.parts["download"].value = ""
+                return
+        name = X.file_name(self.partnership, self.title, *[v for _, v in self.choices()])
+        self.parts["download"].value = X.download_link(data, name)
 
     def fail(self, html: str, error: str) -> None:
         self.body = [L.html(html)]
         self.parts["message"] = self.body[0]
         self.controls = {}
         self.figures = {}
+        self.exports = []
+        self.alts = {}
+        self.parts = {k: v for k, v in self.parts.items() if k in ("title", "status", "banner", "message")}
         self.error = error
         self.n_figures = 0
 
@@ -365,12 +486,11 @@ class Page:
                     callback()
                 except Exception as exc:  # noqa: BLE001 - a page shows a message, never a traceback
                     self._pending.clear()
-                    self.parts["status"].value = L.message(
-                        "This view could not be drawn", plain_error(exc)
-                    )
+                    self.parts["status"].value = L.message(TEXT["not_drawn"], plain_error(exc))
                 else:
                     if self.parts["status"].value:
                         self.parts["status"].value = ""
+                    self.refresh_view()
 
         for c in controls:
             c.observe(run, names="value")
@@ -380,10 +500,25 @@ class Page:
         children = [self.parts["title"]]
         if self.controls:
             children.append(self.control_box)
-        children += [self.parts["status"], *self.body, marker]
+        if self.exports or self.controls:
+            with quiet():
+                self.refresh_view()
+            tools = self.w.HBox([self.parts["download"], L.html(L.print_button())])
+            tools.add_class("pa-toolbar")
+            children += [tools, self.parts["view"]]
+        children += [self.parts["banner"], self.parts["status"], *self.body, marker]
         root = self.w.VBox(children)
         root.add_class("pa-dashboard")
         return Dashboard(self.name, root, self.controls, self.figures, self.parts, self.error)
+
+
+def _alt(fig) -> str:
+    from partner_analytics.present.alt_text import alt_text
+
+    try:
+        return alt_text(fig)
+    except Exception:  # noqa: BLE001 - a figure without a description is still shown
+        return ""
 
 
 def _running_loop():
@@ -451,45 +586,77 @@ def build_page(name: str, builder: Callable[[Page], None], path, *, min_n=None) 
         if src is None:
             page = Page(name)
             page.fail(
-                L.message(
-                    "No data package to show",
-                    f"Set {DATA_ENV} to a package folder, workbook or DuckDB store, or start "
-                    "the dashboards with `partner-analytics dashboards PATH`.",
-                ),
+                L.message(TEXT["no_package"], TEXT["no_package_body"].format(env=DATA_ENV)),
                 "no data package",
             )
             return page.dashboard()
         try:
             p = load_partnership(src, drop_invalid=False)
         except ValidationError as exc:
-            page = Page(name, source=str(src))
-            page.rename(package_title(src))
-            page.fail(L.problems_message(exc.problems, source=str(src)), "validation")
-            return page.dashboard()
+            return _invalid_package_page(name, builder, src, exc.problems, min_n)
         except MissingTableError as exc:
             page = Page(name, source=str(src))
             page.rename(package_title(src))
-            page.fail(L.message("The data package cannot be shown", reason(exc)), "missing table")
+            page.fail(L.message(TEXT["cannot_show"], reason(exc)), "missing table")
             return page.dashboard()
         except (FileNotFoundError, NotADirectoryError, ValueError, OSError) as exc:
             page = Page(name, source=str(src))
             page.rename(package_title(src))
             page.fail(
-                L.message(f"The data package at {src} cannot be read", plain_error(exc)),
-                "unreadable",
+                L.message(TEXT["unreadable"].format(src=src), plain_error(exc)), "unreadable"
             )
             return page.dashboard()
         return run_builder(Page(name, with_min_n(p, min_n), source=str(src)), builder)
 
 
+def _invalid_package_page(name, builder, src: Path, problems: pd.DataFrame, min_n) -> Dashboard:
+    """The page of a package that fails validation: its errors grouped, and a button that
+    shows the page without the rows that have errors (with a banner saying so)."""
+    import ipywidgets as w
+
+    from partner_analytics import load_partnership
+
+    page = Page(name, source=str(src))
+    page.rename(package_title(src))
+    page.fail(L.invalid_package_message(problems, source=str(src)), "validation")
+    button = w.Button(description=L.TEXT["drop_button"], button_style="warning",
+                      layout=w.Layout(width="auto"))  # fmt: skip
+    box = w.HBox([button])
+    box.add_class("pa-drop")
+    page.body.append(box)
+    dash = page.dashboard()
+    dash.actions["drop_invalid"] = button
+
+    def show_dropped(_button=None) -> None:
+        with quiet():
+            try:
+                p = load_partnership(src, drop_invalid=True)
+            except Exception as exc:  # noqa: BLE001 - a page shows a message, never a traceback
+                dash.parts["message"].value = L.message(TEXT["cannot_show"], plain_error(exc))
+                return
+            new = run_builder(Page(name, with_min_n(p, min_n), source=str(src)), builder)
+        dash.root.children = new.root.children
+        dash.controls, dash.figures, dash.parts = new.controls, new.figures, new.parts
+        dash.error, dash.actions = new.error, new.actions
+
+    button.on_click(show_dropped)
+    return dash
+
+
 def run_builder(page: Page, builder: Callable[[Page], None]) -> Dashboard:
     with quiet():
+        p = page.p
+        rejected = getattr(p, "rejected", None)
+        if rejected is not None and len(rejected):
+            # a package shown without its rows with errors says so, above everything
+            page.dropped = True
+            page.parts["banner"].value = L.dropped_banner(p)
         try:
             builder(page)
         except MissingTableError as exc:
             page.fail(L.missing_message(PAGES[page.name][0].lower(), reason(exc)), "missing table")
         except Exception as exc:  # noqa: BLE001 - a page shows a message, never a traceback
-            page.fail(L.message("This page could not be drawn", plain_error(exc)), "error")
+            page.fail(L.message(TEXT["page_not_drawn"], plain_error(exc)), "error")
         return page.dashboard()
 
 

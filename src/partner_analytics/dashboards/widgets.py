@@ -74,15 +74,23 @@ PLOTLY_WIDGET_ENV = "PARTNER_ANALYTICS_PLOTLY_WIDGET"
 FIGURE_CONFIG = {"displaylogo": False, "responsive": True}
 
 # The module each figure carries when the bundle is served: it imports the bundle from
-# the server (the browser loads a module once per page) and hands on its widget.
+# the server (the browser loads a module once per page) and hands on its widget, which
+# follows the size of its box. plotly's widget measures its box once, when drawn, and again
+# only when the window is resized: a figure drawn while the page was still being laid out
+# (its column not yet at its width) stayed at half width. Here the figure is resized
+# whenever its own box changes width after it was drawn (a ResizeObserver; its first report
+# is the width the figure was drawn at, not a change), and the zooms for printing are kept
+# up to date: the page's (--pa-print-zoom: the paper's width over the dashboard's) and each
+# figure's (--pa-fig-zoom: a figure taller than the paper shrunk to its height).
 _ESM_TEMPLATE = """
-let base = "/";
-try {
-  base = JSON.parse(document.getElementById("jupyter-config-data").textContent).baseUrl || "/";
-} catch (e) {}
-if (!base.endsWith("/")) base += "/";
-const mod = await import(new URL(base + "%s", window.location.href).href);
-export default mod.default;
+let b="/";try{b=JSON.parse(document.getElementById("jupyter-config-data").textContent).baseUrl||"/"}catch(e){}
+if(!b.endsWith("/"))b+="/";
+const m=await import(new URL(b+"%s",location.href).href);
+const z=()=>{const d=document.querySelector(".pa-dashboard");if(!d||!d.offsetWidth)return;const g=Math.min(1,1040/d.offsetWidth);document.documentElement.style.setProperty("--pa-print-zoom",g);
+for(const f of document.querySelectorAll(".pa-figure"))f.style.setProperty("--pa-fig-zoom",Math.min(1,660/((f.offsetHeight||1)*g)))};
+export default async()=>{const w=await m.default();return{...w,render(c){const off=w.render(c),el=c.el;let x=0;
+const o=new ResizeObserver(()=>{const v=el.clientWidth;if(v&&v!==x){const f=x;x=v;z();if(f&&el._responsiveChartHandler)el._responsiveChartHandler()}});
+o.observe(el);return()=>{o.disconnect();if(typeof off==="function")off()}}}};
 """
 
 

@@ -1,11 +1,34 @@
-"""Helpers shared by the figure builders: marks set at once, the wave to draw, dates."""
+"""Helpers shared by the figure builders: marks set at once, the wave to draw, labels that
+wrap (and :func:`~partner_analytics.figures.facts.describe`, re-exported)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
 
-__all__ = ["Marks", "min_n_of", "pick_wave"]
+from partner_analytics.figures.facts import describe
+
+__all__ = ["Marks", "describe", "min_n_of", "pick_wave", "wrap_label"]
+
+
+def wrap_label(text: str, width: int = 16, *, max_lines: int = 3) -> str:
+    """A label broken into lines of about ``width`` characters at spaces (``<br>``), cut
+    with "…" after ``max_lines`` lines: axis and radar labels that do not run into each other."""
+    words = str(text).split()
+    lines: list[str] = []
+    cur = ""
+    for w in words:
+        if cur and len(cur) + 1 + len(w) > width:
+            lines.append(cur)
+            cur = w
+        else:
+            cur = f"{cur} {w}" if cur else w
+    if cur:
+        lines.append(cur)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1][: max(width - 1, 1)].rstrip() + "…"
+    return "<br>".join(lines)
 
 
 def pick_wave(frame: pd.DataFrame, wave: str | None, column: str = "wave") -> str:

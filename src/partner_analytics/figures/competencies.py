@@ -9,8 +9,16 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from partner_analytics.figures._common import Marks
-from partner_analytics.figures.theme import SECTOR_COLORS, SECTOR_LABELS, base_layout, new_figure
+from partner_analytics.figures._common import Marks, describe, wrap_label
+from partner_analytics.figures.theme import (
+    CURRENT_COLOR,
+    PREVIOUS_COLOR,
+    SECTOR_COLORS,
+    SECTOR_LABELS,
+    TONE_COLORS,
+    base_layout,
+    new_figure,
+)
 
 __all__ = [
     "AREA_LABELS",
@@ -38,6 +46,9 @@ _LEVEL_SCALE = [
     [0.75, _LEVEL_COLORS[3]], [1.0, _LEVEL_COLORS[3]],
 ]  # fmt: skip
 
+
+#: New words of these figures (one place, for translation).
+TEXT = {"candidates": "Candidates (hatched)"}
 
 def _area(a: str) -> str:
     return AREA_LABELS.get(a, str(a).replace("_", " ").capitalize())
@@ -83,7 +94,8 @@ def plot_competency_heatmap(levels: pd.DataFrame, *, title: str | None = None) -
     fig = new_figure(
         go.Heatmap(
             z=z.to_numpy(dtype="float64").tolist(),
-            x=[_area(a).replace(" and ", "<br>and ") for a in areas],
+            # column names wrapped to the width of a column at 1024 pixels
+            x=[wrap_label(_area(a), 10) for a in areas],
             y=partners["label"].tolist(),
             text=text.to_numpy().tolist(),
             texttemplate="%{text}",
@@ -103,11 +115,18 @@ def plot_competency_heatmap(levels: pd.DataFrame, *, title: str | None = None) -
     )
     fig.update_layout(
         **base_layout(title or "What each partner brings, by area of the objectives"),
-        xaxis={"side": "top", "tickangle": 0},
-        yaxis={"autorange": "reversed"},
-        height=max(380, 150 + 40 * len(partners)),
+        xaxis={"side": "top", "tickangle": 0, "tickfont": {"size": 13}, "automargin": True},
+        yaxis={"autorange": "reversed", "automargin": True, "tickfont": {"size": 13}},
+        height=max(380, 170 + 34 * len(partners)),
     )
-    fig.update_layout(margin={"l": 260, "r": 30, "t": 120, "b": 30})
+    fig.update_layout(margin={"l": 20, "r": 20, "t": 130, "b": 30})
+    leading = levels[levels["level"] >= 3]
+    describe(
+        fig, "heatmap", title or "what each partner brings, by area of the objectives",
+        rows=len(partners), columns=[_area(a) for a in areas],
+        items=[[f"{n} in {_area(a).lower()}", "leading"]
+               for n, a in zip(leading["name"], leading["area"], strict=True)],
+    )  # fmt: skip
     return fig
 
 
@@ -138,7 +157,7 @@ def plot_priority_coverage(alignment: pd.DataFrame, *, title: str | None = None)
             x=a["priority_share"].tolist(),
             orientation="h",
             name="Priority (share of 5)",
-            marker_color="#7a7a7a",
+            marker_color=PREVIOUS_COLOR,
             text=[f"priority {v:g} of 5" for v in a["priority"]],
             textposition="inside",
         )
@@ -149,7 +168,7 @@ def plot_priority_coverage(alignment: pd.DataFrame, *, title: str | None = None)
             x=a["alignment"].tolist(),
             orientation="h",
             name="Coverage by partners (share of leading)",
-            marker_color="#1f5fa8",
+            marker_color=CURRENT_COLOR,
             text=[LEVEL_NAMES.get(int(c), "") for c in a["coverage"]],
             textposition="inside",
         )
@@ -163,7 +182,7 @@ def plot_priority_coverage(alignment: pd.DataFrame, *, title: str | None = None)
             xanchor="left",
             showarrow=False,
             text=f"gap {gap:.2f}",
-            font={"size": 13, "color": "#c0392b" if gap > 0 else "#2e9e5b"},
+            font={"size": 13, "color": TONE_COLORS["bad"] if gap > 0 else TONE_COLORS["good"]},
             name="gap",
         )
     fig.update_layout(
@@ -171,12 +190,16 @@ def plot_priority_coverage(alignment: pd.DataFrame, *, title: str | None = None)
             title or "Objectives: how much they matter and how well the partners cover them"
         ),
         barmode="group",
-        xaxis={"range": [0, 1.18], "tickformat": ".0%", "title": "Share of the top of the scale"},
-        yaxis={"autorange": "reversed"},
+        xaxis={"range": [0, 1.2], "tickformat": ".0%", "title": "Share of the top of the scale"},
+        yaxis={"autorange": "reversed", "automargin": True},
         legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
         height=max(380, 170 + 70 * len(a)),
     )
-    fig.update_layout(margin={"l": 300, "r": 30, "t": 110, "b": 60})
+    fig.update_layout(margin={"l": 20, "r": 40, "t": 110, "b": 60})
+    describe(
+        fig, "bars", title or "the objectives' gap between priority and coverage",
+        items=[[n, g] for n, g in zip(a["name"], a["gap"], strict=True)], unit="gap",
+    )  # fmt: skip
     return marks.apply(fig)
 
 
@@ -193,32 +216,41 @@ def plot_candidate_fit(fit: pd.DataFrame, *, title: str | None = None) -> go.Fig
     -------
     plotly.graph_objects.Figure
         One horizontal bar trace (best candidate on top), bar length ``gain`` in index
-        points, coloured by sector, with the sector it adds and the areas it improves.
+        points, coloured by sector; the bar's text "+<gain> points"; under each name (the
+        y label's second line) the sector it adds and the areas it improves, so that no
+        text runs past the chart's edge at half width.
     """
     f = fit.sort_values("rank")
     fig = new_figure()
-    text = []
+    text, details = [], []
     for gain, adds, sector, areas in zip(
         f["gain"], f["adds_sector"], f["sector"], f["areas_improved"]
     ):
-        parts = [f"+{gain:.1f} points"]
+        parts = []
         if adds:
             parts.append(f"adds {_sector(sector).lower()}")
         if isinstance(areas, str) and areas:
             parts.append("stronger in " + ", ".join(_area(x).lower() for x in areas.split("; ")))
-        text.append("; ".join(parts))
+        text.append(f"+{gain:.1f} points")
+        details.append("; ".join(parts))
+    names = [f"{r}. {n} ({_sector(s)})" for r, n, s in zip(f["rank"], f["name"], f["sector"])]
     fig.add_trace(
         go.Bar(
-            y=[f"{r}. {n} ({_sector(s)})" for r, n, s in zip(f["rank"], f["name"], f["sector"])],
+            y=[
+                f"{nm}<br><span style='font-size:12px'>{dt}</span>" if dt else nm
+                for nm, dt in zip(names, details, strict=True)
+            ],
             x=f["gain"].tolist(),
             orientation="h",
-            marker_color=[SECTOR_COLORS.get(s, "#7a7a7a") for s in f["sector"]],
+            marker_color=[SECTOR_COLORS.get(s, SECTOR_COLORS["other"]) for s in f["sector"]],
             text=text,
             textposition="outside",
             cliponaxis=False,
+            hovertext=[f"{nm}: {t}{'; ' + dt if dt else ''}" for nm, t, dt in zip(names, text, details, strict=True)],
+            hoverinfo="text",
             name="Gain",
         )
-    )
+    )  # fmt: skip
     if f.empty:
         fig.add_annotation(
             x=0.5,
@@ -235,13 +267,17 @@ def plot_candidate_fit(fit: pd.DataFrame, *, title: str | None = None) -> go.Fig
         **base_layout(title or "Which candidate partner would close the most gaps"),
         xaxis={
             "title": "Gain in the alignment index (points out of 100)",
-            "range": [low, max(top, 1) * 1.9],
+            "range": [low, max(top, 1) * 1.35],
         },
-        yaxis={"autorange": "reversed"},
+        yaxis={"autorange": "reversed", "automargin": True},
         showlegend=False,
-        height=max(300, 120 + 60 * len(f)),
+        height=max(300, 130 + 70 * len(f)),
     )
-    fig.update_layout(margin={"l": 280, "r": 30, "t": 70, "b": 60})
+    fig.update_layout(margin={"l": 20, "r": 30, "t": 70, "b": 60})
+    describe(
+        fig, "bars", title or "the gain each candidate partner would bring to the alignment index",
+        items=[[n, g] for n, g in zip(f["name"], f["gain"], strict=True)], unit="points",
+    )  # fmt: skip
     return fig
 
 
@@ -267,17 +303,19 @@ def plot_sector_diversity(diversity: pd.DataFrame, *, title: str | None = None) 
         go.Bar(
             x=labels,
             y=d["n_partners"].tolist(),
-            name="Partners",
-            marker_color=[SECTOR_COLORS.get(s, "#7a7a7a") for s in d["sector"]],
+            name="Active partners",
+            showlegend=False,  # each bar in its sector's colour, named under it
+            marker_color=[SECTOR_COLORS.get(s, SECTOR_COLORS["other"]) for s in d["sector"]],
             text=d["n_partners"].tolist(),
             textposition="outside",
+            cliponaxis=False,
         )
     )
     fig.add_trace(
         go.Bar(
             x=labels,
             y=d["n_candidates"].tolist(),
-            name="Candidates",
+            name=TEXT["candidates"],
             marker={"color": "white", "line": {"color": "#555", "width": 1}, "pattern_shape": "/"},
         )
     )
@@ -290,13 +328,19 @@ def plot_sector_diversity(diversity: pd.DataFrame, *, title: str | None = None) 
             xanchor="right",
             showarrow=False,
             text="<b>No civil-society partner: the partnership is public-private only</b>",
-            font={"color": "#c0392b"},
+            font={"color": TONE_COLORS["bad"]},
             name="public_private_only",
         )
     fig.update_layout(
-        **base_layout(title or "Partners by sector"),
+        **base_layout(title or "Partners by sector", margin={"l": 60, "r": 30, "t": 100, "b": 50}),
         barmode="group",
         yaxis={"title": "Partners", "dtick": 1},
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
         height=420,
     )
+    describe(
+        fig, "bars", title or "active partners by sector",
+        items=[[lab, int(v)] for lab, v in zip(labels, d["n_partners"], strict=True)],
+        unit="partners",
+    )  # fmt: skip
     return fig

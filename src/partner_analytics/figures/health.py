@@ -11,10 +11,14 @@ import plotly.graph_objects as go
 from plotly.colors import get_colorscale, sample_colorscale
 
 from partner_analytics.analysis.health import INDEX_BAND_LIMITS
-from partner_analytics.figures._common import Marks, min_n_of, pick_wave
+from partner_analytics.figures._common import Marks, describe, min_n_of, pick_wave, wrap_label
 from partner_analytics.figures.theme import (
     BAND_COLORS,
+    CURRENT_COLOR,
+    HEADER_FILL,
+    PREVIOUS_COLOR,
     SECTOR_LABELS,
+    TONE_COLORS,
     base_layout,
     new_figure,
     suppressed_text,
@@ -22,8 +26,10 @@ from partner_analytics.figures.theme import (
 
 __all__ = ["plot_factor_radar", "plot_health_index", "plot_perception_gaps"]
 
-_CURRENT = "#1f5fa8"
-_PREVIOUS = "#9e9e9e"
+_CURRENT = CURRENT_COLOR
+_PREVIOUS = PREVIOUS_COLOR
+#: Characters a line of a factor's name on the radar (longer names wrap).
+RADAR_LABEL_WIDTH = 18
 _BAND_LABELS = {"strength": "Strength", "borderline": "Borderline", "concern": "Concern"}
 _MEAN_SCALE = "RdYlGn"  # 1 (red) .. 5 (green); resolved once per figure (by name it is slow)
 
@@ -69,7 +75,7 @@ def plot_factor_radar(
         cur["previous_wave"].dropna().iloc[0] if cur["previous_wave"].notna().any() else None
     )
     labels = [
-        f"{name} ({hide})" if sup else str(name)
+        wrap_label(f"{name} ({hide})" if sup else str(name), RADAR_LABEL_WIDTH, max_lines=4)
         for name, sup in zip(cur["factor"], cur["suppressed"], strict=True)
     ]
     fig = new_figure()
@@ -107,14 +113,36 @@ def plot_factor_radar(
     if prev_wave is not None:
         default += f" against {prev_wave}"
     fig.update_layout(
-        **base_layout(title or default),
-        polar={"radialaxis": {"range": [1, 5], "tickvals": [1, 2, 3, 4, 5]}},
-        legend={"orientation": "h", "y": -0.1},
-    )
+        **base_layout(title or default, margin={"l": 40, "r": 40, "t": 90, "b": 70}),
+        polar={
+            # the scale between the first two factors, not over the first one's name
+            "radialaxis": {"range": [1, 5], "tickvals": [1, 2, 3, 4, 5],
+                           "angle": 90 - 180 / max(len(labels), 1), "tickangle": 0,
+                           "tickfont": {"size": 11}},
+            "angularaxis": {"tickfont": {"size": 12}, "rotation": 90, "direction": "clockwise"},
+            "domain": {"x": [0.12, 0.88], "y": [0.06, 0.94]},
+        },
+        legend={"orientation": "h", "y": -0.04, "yanchor": "top", "x": 0},
+    )  # fmt: skip
+    shown = cur[~cur["suppressed"].astype(bool)]
+    describe(
+        fig, "radar", default if title is None else title,
+        items=[[f, m] for f, m in zip(shown["factor"], shown["mean"], strict=True)],
+        unit="of 5", previous=prev_wave,
+        hidden=[str(f) for f in cur.loc[cur["suppressed"].astype(bool), "factor"]],
+        hide=hide,
+    )  # fmt: skip
     return fig
 
 
-def plot_health_index(index: pd.DataFrame, *, title: str | None = None) -> go.Figure:
+def plot_health_index(
+    index: pd.DataFrame,
+    *,
+    title: str | None = None,
+    reference: pd.DataFrame | None = None,
+    reference_name: str = "All partners",
+    highlight: str | None = None,
+) -> go.Figure:
     """The collaboration-health index over waves, on the bands, with its interval.
 
     Parameters
@@ -123,6 +151,12 @@ def plot_health_index(index: pd.DataFrame, *, title: str | None = None) -> go.Fi
         The frame of :func:`~partner_analytics.analysis.health.health_index`.
     title : str, optional
         Replaces the default title.
+    reference : DataFrame, optional
+        Another ``health_index`` frame drawn as a grey dashed line for comparison (the
+        index of all partners beside one sector's), named ``reference_name``.
+    highlight : str, optional
+        A wave marked with a light column (the wave a page shows), a shape named
+        ``highlight:<wave>``.
 
     Returns
     -------
@@ -148,6 +182,7 @@ def plot_health_index(index: pd.DataFrame, *, title: str | None = None) -> go.Fi
             layer="below",
             annotation_text=_BAND_LABELS[band],
             annotation_position="top left",
+            annotation_font={"color": "#333333", "size": 13},
         )
     fig.add_trace(
         go.Scatter(
@@ -187,10 +222,29 @@ def plot_health_index(index: pd.DataFrame, *, title: str | None = None) -> go.Fi
             "%{customdata[1]} respondents<extra></extra>",
         )
     )
+    if reference is not None and len(reference):
+        r = reference.sort_values(["wave_end", "wave"])
+        r = r[~r["suppressed"].astype(bool)]
+        fig.add_trace(
+            go.Scatter(
+                x=r["wave"], y=r["index"], mode="lines+markers", name=reference_name,
+                line={"color": _PREVIOUS, "width": 2, "dash": "dash"},
+                marker={"size": 7, "symbol": "square"},
+                hovertemplate=f"{reference_name}, %{{x}}: %{{y:.1f}}<extra></extra>",
+            )
+        )  # fmt: skip
+        waves = list(dict.fromkeys([*waves, *r["wave"].tolist()]))
     for w in t.loc[t["suppressed"], "wave"]:
         marks.add_annotation(
             x=w, y=50, text=suppressed_text(min_n_of(index)), showarrow=False, font={"size": 16}
         )
+    if highlight is not None and highlight in waves:
+        i = waves.index(highlight)
+        marks.add_shape(
+            type="rect", xref="x", yref="paper", x0=i - 0.2, x1=i + 0.2, y0=0, y1=1,
+            fillcolor="rgba(23, 50, 77, 0.07)", line={"width": 0},
+            layer="below", name=f"highlight:{highlight}",
+        )  # fmt: skip
     fig.update_layout(
         **base_layout(title or "Collaboration health index over time (0 to 100)"),
         xaxis={
@@ -200,7 +254,16 @@ def plot_health_index(index: pd.DataFrame, *, title: str | None = None) -> go.Fi
             "title": "Wave",
         },
         yaxis={"range": [0, 100], "title": "Index"},
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 1, "xanchor": "right"},
     )
+    describe(
+        fig, "lines", title or "the collaboration health index over time (0 to 100)",
+        series=[{"name": "Health index",
+                 "points": [[w, v] for w, v in zip(shown["wave"], shown["index"], strict=True)]}],
+        hidden=[str(w) for w in t.loc[t["suppressed"], "wave"]],
+        hide=suppressed_text(min_n_of(index)), marked=highlight,
+        reference=None if reference is None else reference_name,
+    )  # fmt: skip
     return marks.apply(fig)
 
 
@@ -261,13 +324,13 @@ def plot_perception_gaps(
     ]
     values.append(gap_text)
     fills.append(
-        [_rgba(BAND_COLORS["concern"], 0.3) if fl else "white" for fl in factors["flagged"]]
+        [_rgba(TONE_COLORS["bad"], 0.3) if fl else "white" for fl in factors["flagged"]]
     )
     fig = new_figure(
         go.Table(
             header={
                 "values": header,
-                "fill_color": "#f2f2f2",
+                "fill_color": HEADER_FILL,
                 "align": "left",
                 "font": {"size": 14},
             },
@@ -281,12 +344,18 @@ def plot_perception_gaps(
         )
     )
     who = "sector" if by == "sector" else "partner"
+    default = f"Do partners see the collaboration alike? Mean score by {who}, {wave}"
     fig.update_layout(
-        **base_layout(
-            title or f"Do partners see the collaboration alike? Mean score by {who}, {wave}"
-        ),
+        **base_layout(title or default),
         height=max(300, 36 * len(factors) + 180),
     )
+    flagged = factors[factors["flagged"].astype(bool)]
+    describe(
+        fig, "table", title or f"mean scores of each factor by {who}, {wave}",
+        rows=len(factors), columns=names,
+        items=[[f, gp] for f, gp in zip(flagged["factor"], flagged["gap"], strict=True)],
+        item_words="seen differently (gap of 1.0 or more)",
+    )  # fmt: skip
     return fig
 
 

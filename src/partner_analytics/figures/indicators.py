@@ -11,8 +11,18 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from partner_analytics.figures._common import Marks
-from partner_analytics.figures.theme import STATUS_COLORS, STATUS_LABELS, base_layout, new_figure
+from partner_analytics.figures._common import Marks, describe, wrap_label
+from partner_analytics.figures.theme import (
+    CURRENT_COLOR,
+    NOTE_TEXT,
+    STATUS_COLORS,
+    STATUS_LABELS,
+    STATUS_PATTERNS,
+    TONE_COLORS,
+    base_layout,
+    new_figure,
+    text_on,
+)
 
 __all__ = ["plot_indicator_status_table", "plot_indicator_trend", "plot_pillar_summary"]
 
@@ -38,10 +48,10 @@ _PROGRESS_KNOWN = {
     "threshold_med", "threshold_low", "scale_c", "target_achieved", "status", "score",
     "reason", "warnings",
 }  # fmt: skip
-TREND_COLOR = "#1f5fa8"
+TREND_COLOR = CURRENT_COLOR
 PROJECTION_COLOR = "#555555"
-TARGET_COLOR = "#c0392b"
-BASELINE_COLOR = "#7a7a7a"
+TARGET_COLOR = TONE_COLORS["bad"]
+BASELINE_COLOR = "#6b6b6b"
 
 
 def _fmt(v) -> str:
@@ -168,9 +178,11 @@ def plot_indicator_trend(
                 },
             )
         )
+        # written to the right of its point: the baseline is the leftmost point
         marks.add_annotation(
             x=b["plot_date"], y=b["value"], text=f"Baseline {b['date']}: {_fmt(b['value'])}",
-            showarrow=True, arrowhead=0, ax=0, ay=-32, font={"size": 13},
+            showarrow=True, arrowhead=0, ax=6, ay=-32, xanchor="left", font={"size": 13},
+            bgcolor="rgba(255, 255, 255, 0.8)", name="baseline",
         )  # fmt: skip
     target = rows[rows["kind"] == "target"]
     if len(target):
@@ -184,26 +196,40 @@ def plot_indicator_trend(
                 marker={"color": TARGET_COLOR, "symbol": "star", "size": 16},
             )
         )
+        # written to the left of its point: the target is the rightmost point, and a label
+        # centred on it ran past the edge of the chart ("Target 2030: 60.0" clipped)
         marks.add_annotation(
             x=t["plot_date"], y=t["value"], text=f"Target {t['date']}: {_fmt(t['value'])}",
-            showarrow=True, arrowhead=0, ax=0, ay=-32, font={"size": 13, "color": TARGET_COLOR},
+            showarrow=True, arrowhead=0, ax=-6, ay=-32, xanchor="right",
+            font={"size": 13, "color": TARGET_COLOR}, bgcolor="rgba(255, 255, 255, 0.8)",
+            name="target",
         )  # fmt: skip
     reason = first.get("reason")
     if isinstance(reason, str) and reason:
         marks.add_annotation(
             xref="paper", yref="paper", x=0.01, y=1.0, xanchor="left", yanchor="bottom",
-            text=f"No trend: {reason}", showarrow=False, font={"size": 12, "color": "#555"},
+            text=f"No trend: {reason}", showarrow=False, font={"size": 12, "color": NOTE_TEXT},
         )  # fmt: skip
     name = str(first["name"])
     if by is not None and len(rows) and pd.notna(first.get(by)):
         name += f" ({by}: {first[by]})"
     fig.update_layout(
-        **base_layout(title or name),
+        **base_layout(title or name, margin={"l": 60, "r": 40, "t": 120, "b": 50}),
         xaxis_title="Date",
         yaxis_title=str(first["unit"]),
-        legend={"orientation": "h", "y": -0.18},
+        # above the chart: below it, two rows of legend ran into the axis title at 1024 px
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
         hovermode="closest",
     )
+    series = [{"name": "Observed",
+               "points": [[d, v] for d, v in zip(obs["date"], obs["value"], strict=True)]}]
+    facts = {}
+    if len(target):
+        facts["target"] = [str(target.iloc[0]["date"]), target.iloc[0]["value"]]
+    if len(proj):
+        facts["projected"] = [str(proj.iloc[0]["date"]), proj.iloc[0]["value"]]
+    describe(fig, "lines", name, series=series, unit=str(first["unit"]),
+             reason=reason if isinstance(reason, str) and reason else None, **facts)
     return marks.apply(fig)
 
 
@@ -254,10 +280,11 @@ def plot_indicator_status_table(
         label = str(rec["name"])
         if by is not None and pd.notna(rec.get(by)):
             label += f" ({rec[by]})"
-        short = label if len(label) <= 58 else label[:55] + "…"
+        # wrapped within its column: a long name never runs under the status cell
+        short = wrap_label(label, 40, max_lines=2)
         marks.add_annotation(
             x=0.0, y=i, xref="x", yref="y", text=short, showarrow=False, xanchor="left",
-            hovertext=label, font={"size": 13},
+            hovertext=label, font={"size": 12}, align="left",
         )  # fmt: skip
         marks.add_shape(
             type="rect", xref="x", yref="y", x0=0.57, x1=0.83, y0=i - 0.38, y1=i + 0.38,
@@ -265,7 +292,7 @@ def plot_indicator_status_table(
         )  # fmt: skip
         marks.add_annotation(
             x=0.70, y=i, xref="x", yref="y", text=STATUS_LABELS[status], showarrow=False,
-            font={"size": 12, "color": "white" if status != "moderate_progress" else "#222"},
+            font={"size": 12, "color": text_on(STATUS_COLORS[status])},
         )  # fmt: skip
         score = rec.get("score")
         marks.add_annotation(
@@ -298,9 +325,15 @@ def plot_indicator_status_table(
                 hovertemplate=f"{label}<br>%{{customdata[0]}}: %{{customdata[1]}}<extra></extra>",
             )
         )
+    describe(
+        fig, "table", title, rows=n,
+        columns=["Indicator", "Status", "Score", "Trend"],
+        items=[[str(r["name"]), STATUS_LABELS.get(r["status"], STATUS_LABELS["not_available"])]
+               for r in progress.to_dict("records")],
+    )  # fmt: skip
     fig.update_layout(
         **base_layout(title),
-        height=140 + 38 * max(n, 1),
+        height=140 + 44 * max(n, 1),
         showlegend=False,
         xaxis={"domain": [0, 0.72], "range": [0, 1], "visible": False, "fixedrange": True},
         xaxis2={"domain": [0.75, 1.0], "visible": False, "anchor": "y"},
@@ -337,16 +370,24 @@ def plot_pillar_summary(
     fig = new_figure()
     for status in _STATUS_ORDER:
         part = frame[frame["status"] == status].set_index("label").reindex(labels)
+        n = part["n"].fillna(0).astype(float)
         fig.add_trace(
             go.Bar(
                 y=labels,
-                x=part["n"].fillna(0).astype(float),
+                x=n,
                 orientation="h",
                 name=STATUS_LABELS[status],
-                marker_color=STATUS_COLORS[status],
+                marker={"color": STATUS_COLORS[status],
+                        "pattern": {"shape": STATUS_PATTERNS[status], "size": 7,
+                                    "fgcolor": text_on(STATUS_COLORS[status]), "fgopacity": 0.35}},
+                # the count in each part, beside its colour and pattern
+                text=[f"{int(v)}" if v else "" for v in n],
+                textposition="inside",
+                insidetextanchor="middle",
+                textfont={"color": text_on(STATUS_COLORS[status]), "size": 14},
                 hovertemplate="%{y}: %{x} " + STATUS_LABELS[status].lower() + "<extra></extra>",
             )
-        )
+        )  # fmt: skip
     per = frame.drop_duplicates("label").set_index("label")
     for label in labels:
         rec = per.loc[label]
@@ -365,7 +406,13 @@ def plot_pillar_summary(
             "dtick": 1 if widest <= 12 else None,
         },
         yaxis={"autorange": "reversed"},
-        legend={"orientation": "h", "y": -0.25, "traceorder": "normal"},
+        legend={"orientation": "h", "y": -0.25, "yanchor": "top", "traceorder": "normal"},
         height=220 + 60 * max(len(labels), 1),
     )
+    describe(
+        fig, "bars", "indicators on track by pillar",
+        items=[[lab, int(per.loc[lab, "n_on_track"]), int(per.loc[lab, "n_indicators"])]
+               for lab in labels],
+        unit="on track",
+    )  # fmt: skip
     return marks.apply(fig)

@@ -9,8 +9,10 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from partner_analytics.figures._common import describe
 from partner_analytics.figures.theme import (
     BAND_COLORS,
+    CURRENT_COLOR,
     STATUS_COLORS,
     base_layout,
     date_text,
@@ -103,9 +105,14 @@ def plot_readiness_checklist(
         barmode="stack",
         xaxis={"visible": False, "range": [0, 1]},
         yaxis={"categoryorder": "array", "categoryarray": order[::-1], "automargin": True},
-        legend={"orientation": "h", "y": -0.05, "traceorder": "normal"},
+        legend={"orientation": "h", "y": -0.05, "yanchor": "top", "traceorder": "normal"},
         height=max(360, 28 * len(order) + 160),
     )
+    describe(
+        fig, "status", f"the readiness checklist, review of {date_text(d)}",
+        groups={label: e.loc[e["status"] == status, "element"].astype(str).tolist()
+                for status, label in READINESS_LABELS.items()},
+    )  # fmt: skip
     return fig
 
 
@@ -130,7 +137,7 @@ def plot_readiness_scores(scores: pd.DataFrame, *, title: str | None = None) -> 
         go.Bar(
             x=x,
             y=scores["score"],
-            marker_color=BAND_COLORS["strength"],
+            marker_color=CURRENT_COLOR,
             text=[
                 f"{s:.0f} ({int(n)} elements)"
                 for s, n in zip(scores["score"], scores["elements"], strict=True)
@@ -144,6 +151,10 @@ def plot_readiness_scores(scores: pd.DataFrame, *, title: str | None = None) -> 
         xaxis={"type": "category", "title": "Review"},
         yaxis={"range": [0, 110], "title": "Readiness"},
     )
+    describe(
+        fig, "lines", "the readiness score at each review (0 to 100)",
+        series=[{"name": "Readiness", "points": [[r, v] for r, v in zip(x, scores["score"], strict=True)]}],
+    )  # fmt: skip
     return fig
 
 
@@ -169,7 +180,7 @@ def plot_driver_alignment(alignment: pd.DataFrame, *, title: str | None = None) 
             y=a["option_id"].tolist(),
             x=a["score"],
             orientation="h",
-            marker_color="#1f5fa8",
+            marker_color=CURRENT_COLOR,
             text=[f"{s:.0f}" for s in a["score"]],
             textposition="outside",
             name="Alignment",
@@ -181,6 +192,10 @@ def plot_driver_alignment(alignment: pd.DataFrame, *, title: str | None = None) 
         yaxis={"automargin": True},
         height=max(300, 50 * len(a) + 160),
     )
+    describe(
+        fig, "bars", "how well each option serves the strategic drivers (0 to 100)",
+        items=[[o, v] for o, v in zip(alignment["option_id"], alignment["score"], strict=True)],
+    )  # fmt: skip
     return fig
 
 
@@ -234,7 +249,12 @@ def plot_driver_alignment_detail(
             "categoryarray": d["driver"].tolist()[::-1],
             "automargin": True,
         },
-        legend={"orientation": "h", "y": -0.15, "traceorder": "normal"},
+        legend={"orientation": "h", "y": -0.15, "yanchor": "top", "traceorder": "normal"},
         height=max(360, 40 * len(d) + 160),
     )
+    describe(
+        fig, "status", f"the strategic drivers and how option {opt} serves them",
+        groups={f"{label} alignment": d.loc[d["alignment"] == code, "driver"].astype(str).tolist()
+                for code, label in ALIGNMENT_LABELS.items()},
+    )  # fmt: skip
     return fig

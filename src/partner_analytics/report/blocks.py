@@ -58,12 +58,25 @@ def plotly_js_html() -> str:
     )
 
 
+#: Visually hidden, read by screen readers (the figure's text alternative).
+_SR_ONLY = (
+    "position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;"
+    "clip:rect(0,0,0,0);white-space:nowrap;border:0"
+)
+
+
 def figure_html(fig) -> str:
     """A figure as an HTML fragment: a div and the script drawing it (plotly.js not
-    included: see :func:`plotly_js_html`; no CDN link, no MathJax)."""
+    included: see :func:`plotly_js_html`; no CDN link, no MathJax), in a group named by
+    the figure's text alternative written from its data
+    (:func:`partner_analytics.present.alt_text.alt_text`), which also follows it as
+    visually hidden text for screen readers."""
     from plotly.io import to_html
 
-    return to_html(
+    from partner_analytics.present.alt_text import alt_text
+
+    alt = html.escape(alt_text(fig))
+    drawn = to_html(
         fig,
         include_plotlyjs=False,
         include_mathjax=False,
@@ -71,6 +84,10 @@ def figure_html(fig) -> str:
         validate=False,
         default_width="100%",
         config={"displaylogo": False, "responsive": True},
+    )
+    return (
+        f'<div class="pa-report-figure" role="group" aria-label="{alt}">{drawn}'
+        f'<p class="pa-alt" style="{_SR_ONLY}">{alt}</p></div>'
     )
 
 
