@@ -42,7 +42,10 @@ def _public_functions_with_as_of() -> list[tuple[str, object]]:
 
 
 FUNCTIONS = _public_functions_with_as_of()
-EXAMPLES = {"topic": "stakeholders"}
+EXAMPLES = {
+    "topic": lambda p: "stakeholders",
+    "found": lambda p: partner_analytics.analysis.findings.findings(p, as_of="2026-09-30"),
+}
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +76,7 @@ def test_the_functions_taking_as_of_are_found():
 @pytest.mark.parametrize(("name", "fn"), FUNCTIONS, ids=[n for n, _ in FUNCTIONS])
 def test_a_quarter_label_and_its_last_day_give_identical_results(sample, name, fn):
     # a required argument besides p and as_of gets an example value
-    args = [EXAMPLES[q] for q, v in inspect.signature(fn).parameters.items()
+    args = [EXAMPLES[q](sample) for q, v in inspect.signature(fn).parameters.items()
             if q not in ("p", "as_of") and v.default is inspect.Parameter.empty and v.kind is v.POSITIONAL_OR_KEYWORD]
     assert _same(fn(sample, *args, as_of="2026-Q3"), fn(sample, *args, as_of="2026-09-30")) is None
 

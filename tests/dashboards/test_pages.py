@@ -1074,18 +1074,22 @@ def test_the_workbook_follows_the_choices_and_writes_small_cells_as_n_below_min_
         assert set(network["name"]) <= private and len(network)
     finally:
         sector.value = W.ALL
-    # a partner rated by two organisations: its trust reads n < 3, never the number
+    # a partner rated by two organisations: its trust reads n < 3, never the number; the
+    # next-smallest (A, three raters) is hidden beside it (complementary suppression), C
+    # (four raters) is shown
     rows = [{"wave": "2026", "respondent_partner_id": a, "partner_id": b, "level": 3,
              "trust_openness": 4, "trust_reliability": 4, "trust_mission": 4}
-            for a, b in (("A", "B"), ("C", "B"), ("B", "A"), ("C", "A"), ("D", "A"))]  # fmt: skip
+            for a, b in (("A", "B"), ("C", "B"), ("B", "A"), ("C", "A"), ("D", "A"),
+                         ("A", "C"), ("B", "C"), ("D", "C"), ("E", "C"))]  # fmt: skip
     p = Partnership.from_frames(
-        partners=pd.DataFrame({"partner_id": list("ABCD"), "name": ["=Alpha", "Beta", "Gamma", "Delta"],
-                               "sector": ["public", "private", "public", "academic"]}),
+        partners=pd.DataFrame({"partner_id": list("ABCDE"), "name": ["=Alpha", "Beta", "Gamma", "Delta", "Eps"],
+                               "sector": ["public", "private", "public", "academic", "public"]}),
         relationships=pd.DataFrame(rows), today=pd.Timestamp("2030-01-01").date(),
     )  # fmt: skip
     net = _workbook(D.partners_page(p))["Network per partner"].set_index("partner_id")
     assert net.loc["B", "trust_received_pct"] == "n < 3" and net.loc["B", "n_raters"] == "n < 3"
-    assert net.loc["A", "trust_received_pct"] == "100"  # rated by B, C and D
+    assert net.loc["A", "trust_received_pct"] == "n < 3"
+    assert net.loc["C", "trust_received_pct"] == "100"  # rated by A, B, D and E
     assert net.loc["A", "name"] == "'=Alpha"  # a text that would start a formula
 
 

@@ -153,7 +153,7 @@ def _hover(fig) -> dict[str, tuple[float, int] | None]:
     trace = fig.data[0]
     out = {}
     for theta, text in zip(trace.theta[:-1], trace.hovertext[:-1], strict=True):
-        name = re.sub(r" \(n < \d+\)$", "", theta)
+        name = re.sub(r" \(n < \d+\)$", "", theta.replace("<br>", " "))  # names wrap on the radar
         m = re.fullmatch(r"(\d+\.\d+) \(n = (\d+)\)", text)
         out[name] = (float(m.group(1)), int(m.group(2))) if m else None
     return out

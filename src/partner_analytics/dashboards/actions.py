@@ -19,7 +19,13 @@ from partner_analytics.dashboards import widgets as W
 from partner_analytics.dashboards.page import Dashboard, Page, build_page, warm
 from partner_analytics.present.formats import date_text, fmt_percent
 
-__all__ = ["STATUS_CHOICES", "actions_cards", "actions_page"]
+__all__ = ["STATUS_CHOICES", "TEXT", "actions_cards", "actions_page"]
+
+#: Words of the page (one place, for translation).
+TEXT = {
+    "sheet_actions": "Actions",
+    "sheet_unanswered": "Alerts without an action",
+}
 
 #: The status filter: (words, state of analysis.actions.ACTION_STATES).
 STATUS_CHOICES = (
@@ -133,6 +139,22 @@ class _Actions:
         self.page.set_as_of(pd.Timestamp(day), "actions and alerts")
 
 
+    def exports(self) -> None:
+        """The sheets of the page's workbook: the actions of the current choice, as the table
+        shows them, and the current alerts with no action yet."""
+        from partner_analytics.present import actions as A
+
+        def actions():
+            status, _ = self.frames(self.as_of.value)
+            return A.action_table(self.selected(status, status=True), TABLE_COLUMNS)
+
+        def unanswered():
+            return A.unanswered_table(self.frames(self.as_of.value)[1])
+
+        self.page.export(TEXT["sheet_actions"], actions)
+        self.page.export(TEXT["sheet_unanswered"], unanswered)
+
+
 #: The value of the source filter's "no source" choice.
 _NONE = "(none)"
 
@@ -145,6 +167,7 @@ def _build(page: Page) -> None:
         return
     a.draw()
     page.on_change([a.as_of, a.owner, a.status, a.kind], a.draw)
+    a.exports()
     if len(a.days) > 1:  # the quarter before, in a preheated kernel
         warm(functools.partial(a.frames, a.days[-2].date().isoformat()))
 

@@ -83,7 +83,6 @@ def _exports(page: Page, as_of) -> None:
     the alerts, the indicators per pillar and the partners per sector, as of the day."""
     from partner_analytics.analysis.headlines import headline_figures
     from partner_analytics.analysis.snapshot import snapshot
-    from partner_analytics.present.highlights import alerts
     from partner_analytics.present.tables import headline_table
 
     p = page.p
@@ -92,7 +91,7 @@ def _exports(page: Page, as_of) -> None:
         return pd.Timestamp(as_of.value)
 
     page.export(TEXT["sheet_headlines"], lambda: headline_table(headline_figures(p, as_of=day())))
-    page.export(TEXT["sheet_alerts"], lambda: alerts(p, as_of=day()))
+    page.export(TEXT["sheet_alerts"], lambda: _alerts_with_actions(p, day()))
     def pillars():
         from partner_analytics.analysis.indicators import pillar_summary
 
@@ -103,14 +102,18 @@ def _exports(page: Page, as_of) -> None:
     page.export(TEXT["sheet_sectors"], lambda: snapshot(p, day()).get("sector_diversity"))
 
 
-def _alerts_html(p, day) -> str:
+def _alerts_with_actions(p, day) -> pd.DataFrame:
+    """The alerts of the day, each with the actions decided on it in words."""
     from partner_analytics.present.actions import alert_responses
     from partner_analytics.present.highlights import alerts
 
     a = alerts(p, as_of=day)
     responses = alert_responses(p, as_of=day)
-    a = a.assign(action=[responses.get(k, "") for k in a["alert"]])
-    return L.alerts_list(a, empty="Nothing calls for attention as of this day.")
+    return a.assign(action=[responses.get(k, "") for k in a["alert"]])
+
+
+def _alerts_html(p, day) -> str:
+    return L.alerts_list(_alerts_with_actions(p, day), empty="Nothing calls for attention as of this day.")
 
 
 def _headline_value(row, min_n: int, digits: int = 1, unit: str = "") -> str:
