@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help setup report test test-fast lint benchmarks sample dashboards
+.PHONY: help setup report test test-fast lint benchmarks sample dashboards messages
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -22,6 +22,9 @@ report: setup  ## the main job: the sample partnership's report for its latest q
 
 test: setup  ## every test: unit, real data, notebooks (nbval), browser
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile --nbval-lax tests notebooks dashboards
+
+messages: setup  ## extract the marked messages into locale/*.pot and update every language's catalogue
+	$(BIN)/python -m partner_analytics._messages
 
 lint: setup  ## ruff
 	$(BIN)/ruff check src tests

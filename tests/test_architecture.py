@@ -23,15 +23,16 @@ TESTS = ROOT / "tests"
 ALLOWED = {
     "errors": set(),
     "_lazy": set(),
+    "i18n": set(),
     "data": {"errors", "frameworks"},
     "frameworks": {"data", "errors"},
     "sample": {"data", "errors", "frameworks"},
-    "analysis": {"data", "errors", "frameworks"},
-    "importers": {"data", "analysis", "errors", "frameworks"},
-    "figures": {"analysis", "data", "errors", "frameworks"},
-    "present": {"figures", "analysis", "data", "errors", "frameworks"},
-    "report": {"present", "figures", "analysis", "data", "errors", "frameworks", "_lazy"},
-    "dashboards": {"present", "figures", "analysis", "data", "errors", "frameworks", "sample"},
+    "analysis": {"i18n", "data", "errors", "frameworks"},
+    "importers": {"i18n", "data", "analysis", "errors", "frameworks"},
+    "figures": {"i18n", "analysis", "data", "errors", "frameworks"},
+    "present": {"i18n", "figures", "analysis", "data", "errors", "frameworks"},
+    "report": {"i18n", "present", "figures", "analysis", "data", "errors", "frameworks", "_lazy"},
+    "dashboards": {"i18n", "present", "figures", "analysis", "data", "errors", "frameworks", "sample"},
 }
 # libraries a part must never import
 FOREIGN = {
